@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDevCommand } from './commands/dev.command';
+
+const program = new Command();
+program.name('flowgate').description('Flowgate: durable pipelines on Temporal').version('0.1.0');
+registerDevCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`flowgate: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+/** Stable error codes of the public API. Part of the contract: never rename one. */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  InvalidPipeline = 'invalid_pipeline',
+  InvalidInput = 'invalid_input',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  PolicyDenied = 'policy_denied',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  IdempotencyConflict = 'idempotency_conflict',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  RateLimited = 'rate_limited',
+  Unavailable = 'unavailable',
+  Internal = 'internal',
+}
+
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.InvalidPipeline]: 400,
+  [ErrorCode.InvalidInput]: 400,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.PolicyDenied]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.IdempotencyConflict]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.Internal]: 500,
+};
+
+export const TITLE_OF: Record<ErrorCode, string> = {
+  [ErrorCode.ValidationFailed]: 'Request validation failed',
+  [ErrorCode.InvalidPipeline]: 'Invalid pipeline document',
+  [ErrorCode.InvalidInput]: 'Run input does not match the pipeline input schema',
+  [ErrorCode.Unauthenticated]: 'Authentication required',
+  [ErrorCode.Forbidden]: 'Forbidden',
+  [ErrorCode.PolicyDenied]: 'Denied by policy',
+  [ErrorCode.NotFound]: 'Not found',
+  [ErrorCode.Conflict]: 'Conflict',
+  [ErrorCode.IdempotencyConflict]: 'Idempotency key reused with a different request',
+  [ErrorCode.PayloadTooLarge]: 'Payload too large',
+  [ErrorCode.UnsupportedMediaType]: 'Unsupported media type',
+  [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.Unavailable]: 'Service unavailable',
+  [ErrorCode.Internal]: 'Internal error',
+};

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ActivityCatalogService } from './activity-catalog.service';
+import { PipelineCompilerService } from './pipeline-compiler.service';
+import { ActivitiesController } from './activities.controller';
+import { PipelinesController } from './pipelines.controller';
+import { PipelinesService } from './pipelines.service';
+
+@Module({
+  controllers: [PipelinesController, ActivitiesController],
+  providers: [PipelinesService, PipelineCompilerService, ActivityCatalogService],
+  exports: [PipelinesService, PipelineCompilerService, ActivityCatalogService],
+})
+export class PipelinesModule {}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { AuditRepository, PipelinesRepository, type PipelineRecord } from '@flowgate/store';
+import { DomainError } from '../common/errors/domain.error';
+import { ErrorCode } from '../common/errors/error-codes';
+import type { Principal } from '../auth/principal';
+import { PipelineCompilerService, type PipelineFormat } from './pipeline-compiler.service';
+
+export interface RegisterOutcome {
+  created: boolean;
+  record: PipelineRecord;
+  warnings: unknown[];
+}
+
+/** The pipelines registry: register immutable versions, look them up. */
+@Injectable()
+export class PipelinesService {
+  constructor(
+    private readonly repo: PipelinesRepository,
+    private readonly compiler: PipelineCompilerService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async register(principal: Principal, text: string, format: PipelineFormat): Promise<RegisterOutcome> {
+    const { document, plan, warnings } = await this.compiler.compile(principal.tenant, text, format);
+    const result = await this.repo.insert({
+      tenant: principal.tenant,
+      name: plan.pipeline.name,
+      version: plan.pipeline.version,
+      document,
+      source: text,
+      format,
+      digest: plan.digest,
+      plan,
+      tags: plan.pipeline.tags,
+      createdBy: principal.name,
+    });
+    if (result.outcome === 'conflict') {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `${plan.pipeline.name} version ${plan.pipeline.version} already exists with different content; versions are immutable, register version ${plan.pipeline.version + 1} instead`,
+      );
+    }
+    if (result.outcome === 'created') {
+      await this.audit.append({
+        tenant: principal.tenant,
+        actor: principal.name,
+        action: 'pipeline.registered',
+        subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
+        details: { digest: plan.digest },
+      });
+    }
+    return { created: result.outcome === 'created', record: result.record, warnings };
+  }
+
+  /** Resolves `name` (latest) or `name@version`. */
+  async resolve(tenant: string, ref: string): Promise<PipelineRecord> {
+    const m = /^([a-z0-9][a-z0-9-]*)(?:@(\d+))?$/.exec(ref);
+    if (!m) {
+      throw new DomainError(ErrorCode.ValidationFailed, `invalid pipeline reference '${ref}': use 'name' or 'name@version'`, [
+        { path: 'body.pipeline', message: "expected 'name' or 'name@version'" },
+      ]);
+    }
+    const [, name, version] = m as unknown as [string, string, string | undefined];
+    const record = version ? await this.repo.get(tenant, name, Number(version)) : await this.repo.latest(tenant, name);
+    if (!record) throw DomainError.notFound(`pipeline '${ref}'`);
+    return record;
+  }
+
+  list(tenant: string): Promise<PipelineRecord[]> {
+    return this.repo.listLatest(tenant);
+  }
+
+  async versions(tenant: string, name: string): Promise<PipelineRecord[]> {
+    const versions = await this.repo.versions(tenant, name);
+    if (versions.length === 0) throw DomainError.notFound(`pipeline '${name}'`);
+    return versions;
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import type { PipelinePlan } from '@flowgate/dsl';
+import { MEMO_KEYS, RUN_PIPELINE_WORKFLOW, SEARCH_ATTRIBUTES, type RunPipelineInput } from '@flowgate/workflows';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { TEMPORAL_CLIENT } from '../infra/temporal.module';
+
+const pipelineKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.pipeline, SearchAttributeType.KEYWORD);
+const versionKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.pipelineVersion, SearchAttributeType.INT);
+const tenantKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tenant, SearchAttributeType.KEYWORD);
+const tagsKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tags, SearchAttributeType.KEYWORD_LIST);
+
+/** Starts the interpreter workflow for a pinned plan. */
+@Injectable()
+export class RunStarterService {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** Returns the Temporal run id. Starting an already-started run id is not an error (idempotent). */
+  async start(input: RunPipelineInput): Promise<string> {
+    const plan: PipelinePlan = input.plan;
+    try {
+      const handle = await this.client.workflow.start(RUN_PIPELINE_WORKFLOW, {
+        taskQueue: this.config.FLOWGATE_TASK_QUEUE,
+        workflowId: input.run.id,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: pipelineKey, value: plan.pipeline.name },
+          { key: versionKey, value: plan.pipeline.version },
+          { key: tenantKey, value: input.run.tenant },
+          { key: tagsKey, value: plan.pipeline.tags },
+        ]),
+        memo: { [MEMO_KEYS.digest]: plan.digest, [MEMO_KEYS.submittedBy]: input.run.submittedBy },
+        staticSummary: `${plan.pipeline.name} v${plan.pipeline.version}`,
+      });
+      return handle.firstExecutionRunId;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const description = await this.client.workflow.getHandle(input.run.id).describe();
+        return description.runId;
+      }
+      throw err;
+    }
+  }
+}

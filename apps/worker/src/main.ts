@@ -1,0 +1,46 @@
+import { ConfigError, createLogger } from '@flowgate/config';
+import { builtinActivities, toCatalog } from '@flowgate/activities';
+import { ActivityCatalogRepository, createPool, migrate } from '@flowgate/store';
+import { loadWorkerConfig } from './config/worker.config';
+import { createFlowgateWorker } from './worker';
+
+/** Worker process: polls the task queue until SIGINT/SIGTERM, then drains and exits. */
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger('flowgate-worker', config.LOG_LEVEL);
+  if (config.FLOWGATE_MIGRATE) await migrate(config.DATABASE_URL, logger);
+  const pool = createPool(config.DATABASE_URL, { max: 10 });
+  const { worker, connection, identity } = await createFlowgateWorker(config, pool, logger);
+  await new ActivityCatalogRepository(pool).publish([...toCatalog(builtinActivities).values()], identity);
+
+  const stop = (reason: string) => {
+    if (worker.getState() === 'RUNNING') {
+      logger.info({ reason }, 'worker shutting down');
+      worker.shutdown();
+    }
+  };
+  // The Temporal runtime already turns SIGINT/SIGTERM into a graceful shutdown.
+  if (config.FLOWGATE_EXIT_WITH_PARENT) {
+    process.stdin.on('end', () => stop('parent exited'));
+    process.stdin.resume();
+  }
+
+  logger.info({ identity, taskQueue: config.FLOWGATE_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await pool.end();
+    logger.info('worker stopped');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      err instanceof ConfigError ? `flowgate-worker: ${err.message}\n` : `flowgate-worker: fatal: ${(err as Error).stack ?? String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,5 @@
+export * from './sdk/define-activity';
+export * from './sdk/catalog';
+export * from './sdk/to-temporal';
+export * from './secrets/secret-provider';
+export * from './builtins';

@@ -1,0 +1,177 @@
+import type { Pool } from 'pg';
+import { isUniqueViolation } from '../database';
+
+export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: string;
+  tenant: string;
+  pipelineName: string;
+  pipelineVersion: number;
+  digest: string;
+  status: RunStatusValue;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  tags: string[];
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  parentRunId: string | null;
+  parentStepPath: string | null;
+  temporalRunId: string | null;
+  submittedBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface NewRun {
+  id: string;
+  tenant: string;
+  pipelineName: string;
+  pipelineVersion: number;
+  digest: string;
+  input: unknown;
+  tags: string[];
+  idempotencyKey?: string;
+  requestHash?: string;
+  parentRunId?: string;
+  parentStepPath?: string;
+  submittedBy: string;
+}
+
+interface RunRow {
+  id: string;
+  tenant: string;
+  pipeline_name: string;
+  pipeline_version: number;
+  digest: string;
+  status: RunStatusValue;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  tags: string[];
+  idempotency_key: string | null;
+  request_hash: string | null;
+  parent_run_id: string | null;
+  parent_step_path: string | null;
+  temporal_run_id: string | null;
+  submitted_by: string;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+const toRecord = (r: RunRow): RunRecord => ({
+  id: r.id,
+  tenant: r.tenant,
+  pipelineName: r.pipeline_name,
+  pipelineVersion: r.pipeline_version,
+  digest: r.digest,
+  status: r.status,
+  input: r.input,
+  output: r.output,
+  error: r.error,
+  tags: r.tags,
+  idempotencyKey: r.idempotency_key,
+  requestHash: r.request_hash,
+  parentRunId: r.parent_run_id,
+  parentStepPath: r.parent_step_path,
+  temporalRunId: r.temporal_run_id,
+  submittedBy: r.submitted_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  finishedAt: r.finished_at,
+});
+
+export type CreateRunOutcome = { outcome: 'created'; run: RunRecord } | { outcome: 'exists'; run: RunRecord };
+
+const TERMINAL: RunStatusValue[] = ['succeeded', 'failed', 'cancelled'];
+
+/** The runs projection. */
+export class RunsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Records a run before its workflow starts. With an idempotency key, a second insert for the
+   * same (tenant, key) returns the existing run (`exists`) instead of creating another.
+   */
+  async create(run: NewRun): Promise<CreateRunOutcome> {
+    try {
+      const res = await this.pool.query<RunRow>(
+        `INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
+                           idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by)
+         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11, $12)
+         RETURNING *`,
+        [
+          run.id,
+          run.tenant,
+          run.pipelineName,
+          run.pipelineVersion,
+          run.digest,
+          JSON.stringify(run.input ?? null),
+          run.tags,
+          run.idempotencyKey ?? null,
+          run.requestHash ?? null,
+          run.parentRunId ?? null,
+          run.parentStepPath ?? null,
+          run.submittedBy,
+        ],
+      );
+      return { outcome: 'created', run: toRecord(res.rows[0] as RunRow) };
+    } catch (err) {
+      if (run.idempotencyKey && isUniqueViolation(err)) {
+        const existing = await this.findByIdempotencyKey(run.tenant, run.idempotencyKey);
+        if (existing) return { outcome: 'exists', run: existing };
+      }
+      throw err;
+    }
+  }
+
+  async findByIdempotencyKey(tenant: string, key: string): Promise<RunRecord | undefined> {
+    const res = await this.pool.query<RunRow>('SELECT * FROM runs WHERE tenant = $1 AND idempotency_key = $2', [
+      tenant,
+      key,
+    ]);
+    return res.rows[0] ? toRecord(res.rows[0]) : undefined;
+  }
+
+  /** A run of the given tenant; another tenant's run is indistinguishable from a missing one. */
+  async get(tenant: string, id: string): Promise<RunRecord | undefined> {
+    const res = await this.pool.query<RunRow>('SELECT * FROM runs WHERE tenant = $1 AND id = $2', [tenant, id]);
+    return res.rows[0] ? toRecord(res.rows[0]) : undefined;
+  }
+
+  async setTemporalRunId(id: string, temporalRunId: string): Promise<void> {
+    await this.pool.query('UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1', [id, temporalRunId]);
+  }
+
+  /** Records a status change. Terminal states are final: a late non-terminal update never overwrites them. */
+  async updateStatus(
+    id: string,
+    status: RunStatusValue,
+    details: { output?: unknown; error?: unknown } = {},
+  ): Promise<void> {
+    const terminal = TERMINAL.includes(status);
+    await this.pool.query(
+      `UPDATE runs SET status = $2,
+              output = COALESCE($3::jsonb, output),
+              error = COALESCE($4::jsonb, error),
+              finished_at = CASE WHEN $5 THEN COALESCE(finished_at, now()) ELSE finished_at END,
+              updated_at = now()
+        WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+      [
+        id,
+        status,
+        details.output === undefined ? null : JSON.stringify(details.output),
+        details.error === undefined ? null : JSON.stringify(details.error),
+        terminal,
+      ],
+    );
+  }
+
+  /** Removes a run row that never got a workflow (start failed), so nothing half-written remains. */
+  async deleteUnstarted(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM runs WHERE id = $1 AND temporal_run_id IS NULL', [id]);
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { shared } from './vitest.shared';
+
+/** Pure unit tests: no Temporal, no PostgreSQL, no network. */
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      name: 'unit',
+      include: ['libs/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+      exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+      testTimeout: 20_000,
+    },
+  }),
+);
