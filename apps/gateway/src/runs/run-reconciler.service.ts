@@ -43,8 +43,9 @@ export class RunReconcilerService {
     }
     const update = await this.outcome(handle, status);
     if (!update) return run;
-    await this.runs.updateStatus(run.id, update.status, update);
-    return { ...run, status: update.status, output: update.output ?? run.output, error: update.error ?? run.error };
+    const updated = await this.runs.updateStatus(run.id, update.status, update);
+    // Undefined when another reader recorded the terminal state first: read that.
+    return updated ?? (await this.runs.get(run.tenant, run.id)) ?? run;
   }
 
   private async outcome(

@@ -151,15 +151,16 @@ export class RunsRepository {
     id: string,
     status: RunStatusValue,
     details: { output?: unknown; error?: unknown } = {},
-  ): Promise<void> {
+  ): Promise<RunRecord | undefined> {
     const terminal = TERMINAL.includes(status);
-    await this.pool.query(
+    const res = await this.pool.query<RunRow>(
       `UPDATE runs SET status = $2,
               output = COALESCE($3::jsonb, output),
               error = COALESCE($4::jsonb, error),
               finished_at = CASE WHEN $5 THEN COALESCE(finished_at, now()) ELSE finished_at END,
               updated_at = now()
-        WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+        WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')
+        RETURNING *`,
       [
         id,
         status,
@@ -168,6 +169,7 @@ export class RunsRepository {
         terminal,
       ],
     );
+    return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
   /** Removes a run row that never got a workflow (start failed), so nothing half-written remains. */
