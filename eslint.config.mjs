@@ -24,6 +24,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      '**/dist-bundle/**',
       '**/node_modules/**',
       '.flowgate/**',
       '.nx/**',

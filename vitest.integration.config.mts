@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { shared } from './vitest.shared';
+import { shared } from './vitest.shared.mts';
 
 /** Integration tests against a real Temporal dev server and a real PostgreSQL. */
 export default mergeConfig(

@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { shared } from './vitest.shared';
+import { shared } from './vitest.shared.mts';
 
 /** End-to-end suites: Temporal, PostgreSQL, worker and gateway as separate processes, driven over HTTP. */
 export default mergeConfig(
