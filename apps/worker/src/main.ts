@@ -1,13 +1,16 @@
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, createLogger } from '@flowgate/config';
 import { builtinActivities, toCatalog } from '@flowgate/activities';
 import { ActivityCatalogRepository, createPool, migrate } from '@flowgate/store';
 import { loadWorkerConfig } from './config/worker.config';
+import { TemporalPinoLogger } from './logging/temporal-pino.logger';
 import { createFlowgateWorker } from './worker';
 
 /** Worker process: polls the task queue until SIGINT/SIGTERM, then drains and exits. */
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger('flowgate-worker', config.LOG_LEVEL);
+  Runtime.install({ logger: new TemporalPinoLogger(logger.child({ component: 'temporal-sdk' })) });
   if (config.FLOWGATE_MIGRATE) await migrate(config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, { max: 10 });
   const { worker, connection, identity } = await createFlowgateWorker(config, pool, logger);

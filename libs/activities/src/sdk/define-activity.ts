@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** What an activity handler receives besides its input. */
 export interface ActivityContext {
