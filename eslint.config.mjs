@@ -58,9 +58,18 @@ export default tseslint.config(
               bannedExternalImports: ioClients,
             },
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:pure', 'type:runtime'] },
-            { sourceTag: 'type:worker', onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'] },
-            { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'] },
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'] },
+            {
+              sourceTag: 'type:worker',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'],
+            },
+            {
+              sourceTag: 'type:gateway',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'],
+            },
+            {
+              sourceTag: 'type:cli',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:workflow', 'type:runtime'],
+            },
             { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['*'] },
           ],
         },

@@ -7,7 +7,11 @@ export default mergeConfig(
   defineConfig({
     test: {
       name: 'integration',
-      include: ['libs/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'test/integration/**/*.int.test.ts'],
+      include: [
+        'libs/*/test/**/*.int.test.ts',
+        'apps/*/test/**/*.int.test.ts',
+        'test/integration/**/*.int.test.ts',
+      ],
       globalSetup: ['./test/support/global-setup.ts'],
       testTimeout: 120_000,
       hookTimeout: 180_000,

@@ -42,10 +42,18 @@ async function timeStart(cwd, home) {
     LOG_LEVEL: 'warn',
   };
   const started = process.hrtime.bigint();
-  const child = spawn('npm', ['start', '--silent'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const seconds = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 15 min:\n${output.slice(-3000)}`)), 15 * 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready after 15 min:\n${output.slice(-3000)}`)),
+      15 * 60_000,
+    );
     const onData = (chunk) => {
       output += chunk;
       if (output.includes('FLOWGATE_READY ')) {

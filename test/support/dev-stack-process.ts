@@ -25,16 +25,28 @@ export interface RunningStack {
 }
 
 export async function stackPorts() {
-  return { gateway: await freePort(), temporal: await freePort(), ui: await freePort(), postgres: await freePort() };
+  return {
+    gateway: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    postgres: await freePort(),
+  };
 }
 
 /** Runs `flowgate dev --ephemeral` (what `npm start` runs) as a separate process tree. */
-export function spawnDevStack(env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: string[]; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(repoRoot, 'apps', 'cli', 'dist', 'main.js'), 'dev', '--ephemeral', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnDevStack(
+  env: Record<string, string>,
+  args: string[] = [],
+): { child: ChildProcess; output: string[]; exit: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'apps', 'cli', 'dist', 'main.js'), 'dev', '--ephemeral', ...args],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => output.push(l));
   createInterface({ input: child.stderr! }).on('line', (l) => output.push(`[stderr] ${l}`));
@@ -43,7 +55,10 @@ export function spawnDevStack(env: Record<string, string>, args: string[] = []):
 }
 
 /** Starts the stack on free ports and waits for its FLOWGATE_READY line. */
-export async function startDevStack(extraEnv: Record<string, string> = {}, timeoutMs = 150_000): Promise<RunningStack> {
+export async function startDevStack(
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 150_000,
+): Promise<RunningStack> {
   const ports = await stackPorts();
   const { child, output, exit } = spawnDevStack({
     PORT: String(ports.gateway),
@@ -53,7 +68,10 @@ export async function startDevStack(extraEnv: Record<string, string> = {}, timeo
     ...extraEnv,
   });
   const info = await new Promise<StackInfo>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack not ready in time:\n${output.slice(-40).join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`stack not ready in time:\n${output.slice(-40).join('\n')}`)),
+      timeoutMs,
+    );
     const check = setInterval(() => {
       const ready = output.find((l) => l.startsWith('FLOWGATE_READY '));
       if (ready) {

@@ -21,8 +21,7 @@ describe('module boundaries of libs/workflows (deterministic workflow code)', ()
     messages = result!.messages.map((m) => ({ ruleId: m.ruleId, line: m.line, message: m.message }));
   }, 120_000);
 
-  const reported = (line: number, rule: string) =>
-    messages.some((m) => m.line === line && m.ruleId === rule);
+  const reported = (line: number, rule: string) => messages.some((m) => m.line === line && m.ruleId === rule);
 
   it('refuses Node built-ins', () => {
     expect(reported(3, 'no-restricted-imports')).toBe(true);
@@ -31,7 +30,10 @@ describe('module boundaries of libs/workflows (deterministic workflow code)', ()
 
   it('refuses Temporal client, worker and activity packages and I/O clients', () => {
     for (const line of [5, 6, 7, 8, 9]) {
-      expect(reported(line, 'no-restricted-imports') || reported(line, '@nx/enforce-module-boundaries'), `line ${line}`).toBe(true);
+      expect(
+        reported(line, 'no-restricted-imports') || reported(line, '@nx/enforce-module-boundaries'),
+        `line ${line}`,
+      ).toBe(true);
     }
     expect(reported(5, '@nx/enforce-module-boundaries')).toBe(true);
   });

@@ -9,6 +9,9 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
     level,
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['*.apiKey', '*.authorization', '*.password', 'req.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.apiKey', '*.authorization', '*.password', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
   });
 }

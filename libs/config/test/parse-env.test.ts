@@ -15,7 +15,12 @@ describe('parseEnv', () => {
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {
-      parseEnv(schema, { DATABASE_URL: 'mysql://x', PORT: '70000', LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: 'nope' });
+      parseEnv(schema, {
+        DATABASE_URL: 'mysql://x',
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        TEMPORAL_ADDRESS: 'nope',
+      });
     } catch (e) {
       error = e;
     }

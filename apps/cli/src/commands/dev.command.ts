@@ -18,7 +18,8 @@ export function registerDevCommand(program: Command): void {
       const config = loadDevStackConfig({ ephemeral: opts.ephemeral, registerExamples: opts.examples });
       const stack = new DevStack(config, {
         line: (source, text) => {
-          if (!opts.quiet || source === 'flowgate') process.stdout.write(`${source.padEnd(SOURCE_WIDTH)}| ${text}\n`);
+          if (!opts.quiet || source === 'flowgate')
+            process.stdout.write(`${source.padEnd(SOURCE_WIDTH)}| ${text}\n`);
         },
       });
       let stopping: Promise<void> | undefined;
@@ -54,7 +55,9 @@ export function registerDevCommand(program: Command): void {
         process.stdout.write(`FLOWGATE_READY ${JSON.stringify(info)}\n`);
       } catch (err) {
         const message =
-          err instanceof PortInUseError || err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`;
+          err instanceof PortInUseError || err instanceof ConfigError
+            ? err.message
+            : `could not start: ${(err as Error).message}`;
         process.stderr.write(`flowgate dev: ${message}\n`);
         await shutdown(1);
       }

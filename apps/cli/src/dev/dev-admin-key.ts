@@ -15,7 +15,13 @@ export async function ensureDevAdminKey(databaseUrl: string, file: string): Prom
       if (parsed && (await keys.findByPrefix(parsed.prefix))) return token;
     }
     const key = await generateApiKey();
-    await keys.insert({ prefix: key.prefix, hash: key.hash, name: 'dev-admin', tenant: 'default', role: 'admin' });
+    await keys.insert({
+      prefix: key.prefix,
+      hash: key.hash,
+      name: 'dev-admin',
+      tenant: 'default',
+      role: 'admin',
+    });
     writeFileSync(file, `${key.token}\n`, { mode: 0o600 });
     return key.token;
   } finally {

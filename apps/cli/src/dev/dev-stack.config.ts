@@ -8,7 +8,8 @@ export function workspaceRoot(from: string = __dirname): string {
   let dir = resolve(from);
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'flowgate') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'flowgate')
+      return dir;
     const parent = resolve(dir, '..');
     if (parent === dir) throw new Error('cannot find the Flowgate workspace root');
     dir = parent;
@@ -35,8 +36,16 @@ export interface DevStackOptions {
 
 export type DevStackConfig = z.infer<typeof devEnv> & DevStackOptions & { root: string; home: string };
 
-export function loadDevStackConfig(options: DevStackOptions, env: Record<string, string | undefined> = process.env): DevStackConfig {
+export function loadDevStackConfig(
+  options: DevStackOptions,
+  env: Record<string, string | undefined> = process.env,
+): DevStackConfig {
   const parsed = parseEnv(devEnv, env);
   const root = workspaceRoot();
-  return { ...parsed, ...options, root, home: parsed.FLOWGATE_HOME ? resolve(parsed.FLOWGATE_HOME) : join(root, '.flowgate') };
+  return {
+    ...parsed,
+    ...options,
+    root,
+    home: parsed.FLOWGATE_HOME ? resolve(parsed.FLOWGATE_HOME) : join(root, '.flowgate'),
+  };
 }

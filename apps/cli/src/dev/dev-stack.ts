@@ -94,15 +94,24 @@ export class DevStack {
       });
     }
     const gatewayUrl = `http://127.0.0.1:${c.PORT}`;
-    this.spawn('gateway', join(c.root, 'apps', 'gateway', 'dist', 'main.js'), { ...common, PORT: String(c.PORT), HOST: '127.0.0.1' });
-    await waitFor('gateway', () => httpOk(`${gatewayUrl}/readyz`), { timeoutMs: 90_000, abort: () => this.failure });
+    this.spawn('gateway', join(c.root, 'apps', 'gateway', 'dist', 'main.js'), {
+      ...common,
+      PORT: String(c.PORT),
+      HOST: '127.0.0.1',
+    });
+    await waitFor('gateway', () => httpOk(`${gatewayUrl}/readyz`), {
+      timeoutMs: 90_000,
+      abort: () => this.failure,
+    });
 
     if (c.registerExamples) {
       // Workers publish the activity catalog as they start; the examples are validated against it.
       await waitFor(
         'worker activity catalog',
         async () => {
-          const res = await fetch(`${gatewayUrl}/v1/activities`, { headers: { authorization: `Bearer ${apiKey}` } });
+          const res = await fetch(`${gatewayUrl}/v1/activities`, {
+            headers: { authorization: `Bearer ${apiKey}` },
+          });
           return res.ok && ((await res.json()) as { items: unknown[] }).items.length > 0;
         },
         { timeoutMs: 60_000, abort: () => this.failure },
@@ -150,8 +159,12 @@ export class DevStack {
     const workers = this.processes.filter((p) => p.name !== 'gateway');
     await Promise.all(gateway.map((p) => p.stop()));
     await Promise.all(workers.map((p) => p.stop(15_000)));
-    await this.temporal?.stop().catch((e: Error) => this.io.line('flowgate', `Temporal stop failed: ${e.message}`));
-    await this.postgres?.stop().catch((e: Error) => this.io.line('flowgate', `PostgreSQL stop failed: ${e.message}`));
+    await this.temporal
+      ?.stop()
+      .catch((e: Error) => this.io.line('flowgate', `Temporal stop failed: ${e.message}`));
+    await this.postgres
+      ?.stop()
+      .catch((e: Error) => this.io.line('flowgate', `PostgreSQL stop failed: ${e.message}`));
     for (const cleanup of this.cleanups) cleanup();
   }
 }

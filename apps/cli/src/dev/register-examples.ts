@@ -17,7 +17,11 @@ function orderedPipelineFiles(dir: string): string[] {
 }
 
 /** Registers every pipeline file of `dir` through the gateway's REST API. */
-export async function registerExamples(gatewayUrl: string, apiKey: string, dir: string): Promise<RegistrationResult[]> {
+export async function registerExamples(
+  gatewayUrl: string,
+  apiKey: string,
+  dir: string,
+): Promise<RegistrationResult[]> {
   const results: RegistrationResult[] = [];
   for (const file of orderedPipelineFiles(dir)) {
     const body = readFileSync(join(dir, file), 'utf8');
@@ -30,7 +34,12 @@ export async function registerExamples(gatewayUrl: string, apiKey: string, dir: 
       body,
       signal: AbortSignal.timeout(15_000),
     });
-    const payload = (await res.json()) as { name?: string; version?: number; detail?: string; errors?: { message: string; path: string }[] };
+    const payload = (await res.json()) as {
+      name?: string;
+      version?: number;
+      detail?: string;
+      errors?: { message: string; path: string }[];
+    };
     results.push(
       res.ok
         ? { file, ok: true, detail: `${payload.name}@${payload.version}` }

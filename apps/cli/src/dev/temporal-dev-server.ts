@@ -25,17 +25,39 @@ export function findTemporalBinary(root: string, explicit?: string): string | un
   const candidates = [
     explicit,
     join(root, '.flowgate', 'tools', 'venv', 'bin', 'temporal'),
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'temporal')),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'temporal')),
   ];
   return candidates.find((c): c is string => Boolean(c) && existsSync(c as string));
 }
 
 function serverArgs(o: TemporalServerOptions): string[] {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort), '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--log-level',
+    'error',
+  ];
   if (o.dbFile) {
-    args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push(
+      '--db-filename',
+      o.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   }
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES))
+    args.push('--search-attribute', `${name}=${type}`);
   return args;
 }
 
@@ -54,11 +76,20 @@ export async function startTemporalDevServer(o: TemporalServerOptions): Promise<
   const address = `127.0.0.1:${o.port}`;
   const uiUrl = `http://127.0.0.1:${o.uiPort}`;
   if (o.binary) {
-    const proc = new ManagedProcess({ name: 'temporal', command: o.binary, args: serverArgs(o), onLine: o.onLine });
+    const proc = new ManagedProcess({
+      name: 'temporal',
+      command: o.binary,
+      args: serverArgs(o),
+      onLine: o.onLine,
+    });
     let exitInfo: string | undefined;
-    proc.onUnexpectedExit = (code, signal) => (exitInfo = `the server exited (code ${code}, signal ${signal})`);
+    proc.onUnexpectedExit = (code, signal) =>
+      (exitInfo = `the server exited (code ${code}, signal ${signal})`);
     proc.start();
-    await waitFor('Temporal dev server', () => frontendReady(address), { timeoutMs: 60_000, abort: () => exitInfo });
+    await waitFor('Temporal dev server', () => frontendReady(address), {
+      timeoutMs: 60_000,
+      abort: () => exitInfo,
+    });
     return { address, uiUrl, stop: () => proc.stop(15_000) };
   }
   // Last resort for machines with internet access: the SDK downloads the same CLI.
@@ -71,7 +102,10 @@ export async function startTemporalDevServer(o: TemporalServerOptions): Promise<
       ui: true,
       uiPort: o.uiPort,
       dbFilename: o.dbFile,
-      extraArgs: Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([n, t]) => ['--search-attribute', `${n}=${t}`]),
+      extraArgs: Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([n, t]) => [
+        '--search-attribute',
+        `${n}=${t}`,
+      ]),
     },
   });
   return { address, uiUrl, stop: () => env.teardown() };

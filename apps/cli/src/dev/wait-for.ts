@@ -13,7 +13,8 @@ export async function waitFor(
     } catch {
       // not ready yet
     }
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${Math.round(options.timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was not ready within ${Math.round(options.timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
   }
 }

@@ -6,8 +6,7 @@ import { splitTemplate, TemplateSyntaxError } from './template';
 export const EXPRESSION_CONTEXT = ['input', 'steps', 'item', 'index', 'run'] as const;
 
 export type ExpressionCheck =
-  | { ok: true; stepRefs: string[]; roots: string[] }
-  | { ok: false; message: string; position?: number };
+  { ok: true; stepRefs: string[]; roots: string[] } | { ok: false; message: string; position?: number };
 
 interface AstNode {
   type?: string;
@@ -38,7 +37,11 @@ export function checkExpression(expr: string): ExpressionCheck {
     ast = jsonata(expr).ast();
   } catch (error) {
     const e = error as { message?: string; position?: number };
-    return { ok: false, message: e.message ?? String(error), ...(typeof e.position === 'number' ? { position: e.position } : {}) };
+    return {
+      ok: false,
+      message: e.message ?? String(error),
+      ...(typeof e.position === 'number' ? { position: e.position } : {}),
+    };
   }
   const stepRefs = new Set<string>();
   const roots = new Set<string>();
@@ -95,10 +98,15 @@ export function analyzeTemplate(
       for (const part of parts) {
         if (part.kind !== 'expr') continue;
         const checked = checkExpression(part.expr);
-        if (checked.ok) expressions.push({ path: at, expr: part.expr, stepRefs: checked.stepRefs, roots: checked.roots });
+        if (checked.ok)
+          expressions.push({ path: at, expr: part.expr, stepRefs: checked.stepRefs, roots: checked.roots });
         else {
           const where = checked.position !== undefined ? ` (at position ${checked.position})` : '';
-          issues.push({ path: at, expr: part.expr, message: `invalid expression \${ ${part.expr} }: ${checked.message}${where}` });
+          issues.push({
+            path: at,
+            expr: part.expr,
+            message: `invalid expression \${ ${part.expr} }: ${checked.message}${where}`,
+          });
         }
       }
     } else if (Array.isArray(value)) {

@@ -78,11 +78,7 @@ export interface UsesStepPlan extends PlanStepBase {
 }
 
 export type MergeStrategy = 'deep' | 'shallow' | 'append' | 'collect' | 'first';
-export type JoinPlan =
-  | { mode: 'all' }
-  | { mode: 'any' }
-  | { mode: 'first' }
-  | { mode: 'atLeast'; n: number };
+export type JoinPlan = { mode: 'all' } | { mode: 'any' } | { mode: 'first' } | { mode: 'atLeast'; n: number };
 
 export interface ParallelStepPlan extends PlanStepBase {
   kind: 'parallel';
@@ -164,7 +160,12 @@ export interface ApprovalStepPlan extends PlanStepBase {
   rejectOnFirst: boolean;
   timeoutMs?: number;
   onTimeout: 'approve' | 'reject' | 'fail' | 'escalate';
-  escalation?: { approvers: ApproverSetPlan; quorum: number; timeoutMs?: number; onTimeout: 'approve' | 'reject' | 'fail' };
+  escalation?: {
+    approvers: ApproverSetPlan;
+    quorum: number;
+    timeoutMs?: number;
+    onTimeout: 'approve' | 'reject' | 'fail';
+  };
   reminder?: { everyMs: number; webhook?: Template };
   message?: Template;
 }
@@ -190,7 +191,8 @@ export type PlanStep =
   | ApprovalStepPlan
   | InputStepPlan;
 
-export type ScheduleOverlapPlan = 'skip' | 'bufferOne' | 'bufferAll' | 'cancelOther' | 'terminateOther' | 'allowAll';
+export type ScheduleOverlapPlan =
+  'skip' | 'bufferOne' | 'bufferAll' | 'cancelOther' | 'terminateOther' | 'allowAll';
 
 /** A schedule carried through from `spec.schedule` (added by the DSL compiler; optional). */
 export interface SchedulePlan {

@@ -127,6 +127,13 @@ export interface InterpreterLimits {
   maxBatchChildren: number;
   /** Map items with per-step detail in the progress query; later items are only counted. */
   progressItemDetail: number;
+  /**
+   * Expression evaluations after which long in-workflow computations (loop iterations,
+   * aggregation) yield to Temporal with a 1 ms timer, so that no single workflow activation runs
+   * into the worker's isolate execution timeout (JSONata is promise-heavy, and every promise is
+   * costly in the sandbox).
+   */
+  evaluationsPerYield: number;
 }
 
 /** Input of the runMapBatch child workflow: a contiguous slice of a map's items. */
