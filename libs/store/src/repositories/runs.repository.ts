@@ -177,3 +177,14 @@ export class RunsRepository {
     await this.pool.query('DELETE FROM runs WHERE id = $1 AND temporal_run_id IS NULL', [id]);
   }
 }
+
+/** Channel on which PostgreSQL announces run and step changes (see migration run-events-notify). */
+export const RUN_EVENTS_CHANNEL = 'flowgate_run_events';
+
+export interface RunEventNotification {
+  runId: string;
+  tenant?: string;
+  entity: 'run' | 'step';
+  status: string;
+  path?: string;
+}
