@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 export interface RegistrationResult {
   file: string;
@@ -7,48 +7,56 @@ export interface RegistrationResult {
   detail: string;
 }
 
-/** Files of a directory in dependency order: child pipelines (no `pipeline:` steps) first. */
-function orderedPipelineFiles(dir: string): string[] {
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort();
-  const usesChildren = (f: string) => /^\s*(-\s+)?pipeline:\s/m.test(readFileSync(join(dir, f), 'utf8'));
-  return [...files.filter((f) => !usesChildren(f)), ...files.filter(usesChildren)];
+/** Every pipeline file under `dir`, recursively, in a stable order. */
+function pipelineFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) return pipelineFiles(full);
+      return /\.(ya?ml|json)$/.test(name) ? [full] : [];
+    });
 }
 
-/** Registers every pipeline file of `dir` through the gateway's REST API. */
-export async function registerExamples(
-  gatewayUrl: string,
-  apiKey: string,
-  dir: string,
-): Promise<RegistrationResult[]> {
+async function register(gatewayUrl: string, apiKey: string, file: string): Promise<{ ok: boolean; detail: string }> {
+  const res = await fetch(`${gatewayUrl}/v1/pipelines`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml',
+    },
+    body: readFileSync(file, 'utf8'),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const payload = (await res.json()) as {
+    name?: string;
+    version?: number;
+    detail?: string;
+    errors?: { message: string; path: string }[];
+  };
+  if (res.ok) return { ok: true, detail: `${payload.name}@${payload.version}` };
+  const errors = payload.errors?.map((e) => `${e.path} ${e.message}`).join('; ');
+  return { ok: false, detail: `${payload.detail ?? res.status}${errors ? `: ${errors}` : ''}` };
+}
+
+/**
+ * Registers every pipeline file under `dir` through the gateway's REST API. Parents need their
+ * sub-pipelines registered first, so files that fail are retried while a pass makes progress.
+ */
+export async function registerExamples(gatewayUrl: string, apiKey: string, dir: string): Promise<RegistrationResult[]> {
+  let pending = pipelineFiles(dir);
   const results: RegistrationResult[] = [];
-  for (const file of orderedPipelineFiles(dir)) {
-    const body = readFileSync(join(dir, file), 'utf8');
-    const res = await fetch(`${gatewayUrl}/v1/pipelines`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml',
-      },
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    const payload = (await res.json()) as {
-      name?: string;
-      version?: number;
-      detail?: string;
-      errors?: { message: string; path: string }[];
-    };
-    results.push(
-      res.ok
-        ? { file, ok: true, detail: `${payload.name}@${payload.version}` }
-        : {
-            file,
-            ok: false,
-            detail: `${payload.detail ?? res.status}${payload.errors ? `: ${payload.errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : ''}`,
-          },
-    );
+  for (;;) {
+    const failed: { file: string; detail: string }[] = [];
+    for (const file of pending) {
+      const outcome = await register(gatewayUrl, apiKey, file);
+      if (outcome.ok) results.push({ file: relative(dir, file), ...outcome });
+      else failed.push({ file, detail: outcome.detail });
+    }
+    if (failed.length === 0 || failed.length === pending.length) {
+      results.push(...failed.map((f) => ({ file: relative(dir, f.file), ok: false, detail: f.detail })));
+      return results;
+    }
+    pending = failed.map((f) => f.file);
   }
-  return results;
 }
