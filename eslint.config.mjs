@@ -103,6 +103,13 @@ export default tseslint.config(
     },
   },
   {
+    // Tests drive the real stack: they may use Temporal clients, workers and database clients.
+    // (Fixtures stay under the production rules: they prove the fence holds.)
+    files: ['libs/*/test/**/*.ts', 'apps/*/test/**/*.ts'],
+    ignores: ['**/fixtures/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     files: ['libs/dsl/src/**/*.ts', 'libs/policy/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

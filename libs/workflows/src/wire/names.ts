@@ -24,7 +24,10 @@ export const SEARCH_ATTRIBUTES = {
   tags: 'FlowgateTags',
 } as const;
 
-export const SEARCH_ATTRIBUTE_TYPES: Record<(typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES], string> = {
+export const SEARCH_ATTRIBUTE_TYPES: Record<
+  (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES],
+  string
+> = {
   FlowgatePipeline: 'Keyword',
   FlowgatePipelineVersion: 'Int',
   FlowgateTenant: 'Keyword',

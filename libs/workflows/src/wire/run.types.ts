@@ -25,14 +25,7 @@ export interface RunPipelineInput {
 
 export type RunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus =
-  | 'pending'
-  | 'running'
-  | 'waiting'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'compensated';
+  'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'compensated';
 
 /** Result of runPipeline. */
 export interface RunPipelineResult {

@@ -1,0 +1,104 @@
+import jsonata from 'jsonata';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Json, Template } from '@flowgate/dsl';
+import { soleExpression, splitTemplate } from '@flowgate/dsl/dist/expressions/template';
+import { interpolate, toJson } from '../decisions/values.decision';
+import { ERROR_TYPES } from '../wire/names';
+import type { ExprContext } from './runtime.types';
+
+/**
+ * JSONata evaluation inside the workflow. Deterministic in Temporal's sandbox: `$now()` reads
+ * workflow time and `$random()` the seeded generator. Compiled expressions are cached per source.
+ */
+
+const compiled = new Map<string, jsonata.Expression>();
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err) {
+    const e = err as { message: string; position?: number; token?: string };
+    return e.position !== undefined ? `${e.message} (at position ${e.position})` : e.message;
+  }
+  return String(err);
+}
+
+export function expressionError(
+  stepPath: string,
+  field: string,
+  expr: string,
+  reason: string,
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: ERROR_TYPES.expression,
+    message: `step '${stepPath}': ${field} expression \`${expr}\` failed: ${reason}`,
+    nonRetryable: true,
+    details: [{ stepPath, field, expression: expr }],
+  });
+}
+
+function compile(expr: string, stepPath: string, field: string): jsonata.Expression {
+  let e = compiled.get(expr);
+  if (!e) {
+    try {
+      e = jsonata(expr);
+    } catch (err) {
+      throw expressionError(stepPath, field, expr, describe(err));
+    }
+    compiled.set(expr, e);
+  }
+  return e;
+}
+
+/** Evaluates one JSONata expression; any error becomes a non-retryable ExpressionError naming the step. */
+export async function evaluate(
+  expr: string,
+  ctx: ExprContext,
+  stepPath: string,
+  field: string,
+): Promise<Json> {
+  const e = compile(expr, stepPath, field);
+  try {
+    return toJson(await e.evaluate(ctx));
+  } catch (err) {
+    throw expressionError(stepPath, field, expr, describe(err));
+  }
+}
+
+/** Evaluates a template: every string with `${ }` parts, recursively through arrays and objects. */
+export async function evaluateTemplate(
+  template: Template,
+  ctx: ExprContext,
+  stepPath: string,
+  field: string,
+): Promise<Json> {
+  if (typeof template === 'string') {
+    let parts;
+    try {
+      const sole = soleExpression(template);
+      if (sole !== undefined) return await evaluate(sole, ctx, stepPath, field);
+      parts = splitTemplate(template);
+    } catch (err) {
+      if (err instanceof ApplicationFailure) throw err;
+      throw expressionError(stepPath, field, template, describe(err));
+    }
+    let out = '';
+    for (const part of parts) {
+      out += part.kind === 'text' ? part.text : interpolate(await evaluate(part.expr, ctx, stepPath, field));
+    }
+    return out;
+  }
+  if (Array.isArray(template)) {
+    const out: Json[] = [];
+    for (let i = 0; i < template.length; i++) {
+      out.push(await evaluateTemplate(template[i] ?? null, ctx, stepPath, `${field}[${i}]`));
+    }
+    return out;
+  }
+  if (template !== null && typeof template === 'object') {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(template)) {
+      out[k] = await evaluateTemplate(v, ctx, stepPath, `${field}.${k}`);
+    }
+    return out;
+  }
+  return template;
+}

@@ -1,0 +1,51 @@
+import { ContinueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
+import type { Json } from '@flowgate/dsl';
+import type { RunPipelineInput, RunPipelineResult, StepRecord } from '../wire/run.types';
+import { Interpreter, topContext } from '../runtime/interpreter';
+import { progressQuery } from './messages';
+
+/** Default pipeline output: every top-level step's output, by id. */
+function defaultOutput(results: Record<string, StepRecord>): Json {
+  const out: { [id: string]: Json } = {};
+  for (const [id, r] of Object.entries(results)) out[id] = r.output;
+  return out;
+}
+
+/**
+ * The generic interpreter: runs any pinned plan. On failure or cancellation the compensations of
+ * completed steps run (reverse completion order, non-cancellable) before the run ends failed or
+ * cancelled. A long top-level loop continues-as-new with its state.
+ */
+export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineResult> {
+  const { plan } = args;
+  const rt = new Interpreter({
+    input: args.input,
+    run: args.run,
+    pipeline: { name: plan.pipeline.name, version: plan.pipeline.version },
+    ...(args.limits ? { limits: args.limits } : {}),
+    ...(args.resume ? { resume: args.resume } : {}),
+    continueAsNewInput: (resume) => ({
+      plan,
+      input: args.input,
+      run: args.run,
+      resume,
+      ...(args.limits ? { limits: args.limits } : {}),
+    }),
+  });
+  setHandler(progressQuery, () => rt.progress.snapshot());
+
+  try {
+    const { results } = await rt.runTop(plan.steps);
+    const output =
+      plan.output !== undefined
+        ? await rt.evaluate(plan.output, topContext(rt, results), 'output', 'pipeline output')
+        : defaultOutput(results);
+    rt.progress.status = 'succeeded';
+    return { output };
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    rt.progress.status = isCancellation(err) ? 'cancelled' : 'failed';
+    await rt.saga.unwindAll(rt);
+    throw err;
+  }
+}

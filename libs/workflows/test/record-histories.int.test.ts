@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Json, PipelinePlan } from '@flowgate/dsl';
+import { PROGRESS_QUERY, type RunProgress } from '../src/index';
+import { startHarness, type Harness } from './harness';
+import { loop, map, parallel, plan, set, sub, switchStep, uses, wait } from './plan.factory';
+import { writeHistory } from './replay-files';
+
+/**
+ * Records the committed replay histories (test/replay/histories). Run on purpose only:
+ *   RECORD_HISTORIES=1 npx vitest run libs/workflows/test/record-histories.int.test.ts
+ * Re-record only when a semantic change is deliberately put behind patched(); the old files then
+ * stay (renamed) so the patch keeps being proven.
+ */
+const enabled = process.env.RECORD_HISTORIES === '1';
+
+const undo = (event: string) => ({ compensate: [uses('undo', 'test.record', { event })] });
+
+const scenarios: {
+  name: string;
+  plan: PipelinePlan;
+  input?: Json;
+  outcome: 'ok' | 'failed';
+  children?: boolean;
+}[] = [
+  {
+    name: 'sequential',
+    plan: plan([
+      uses('fetch', 'core.echo', { id: '${ input.id }' }),
+      uses(
+        'flaky',
+        'test.flaky',
+        { failures: 1 },
+        {
+          retry: {
+            maxAttempts: 3,
+            initialIntervalMs: 10,
+            backoffCoefficient: 1,
+            maxIntervalMs: 10,
+            nonRetryable: [],
+          },
+        },
+      ),
+      set('skipped', 1, { when: 'false' }),
+      uses('bad', 'test.fail', { nonRetryable: true }, { onError: 'continue' }),
+      set('done', "${ steps.fetch.output.id & ':' & steps.bad.status }"),
+    ]),
+    input: { id: 'T-1' },
+    outcome: 'ok',
+  },
+  {
+    name: 'parallel',
+    plan: plan([
+      uses('a', 'core.echo', { v: 1 }, { needs: [] }),
+      uses('b', 'core.echo', { v: 2 }, { needs: [] }),
+      parallel(
+        'p',
+        [
+          [uses('x', 'core.echo', { x: 1 })],
+          [uses('y', 'core.echo', { y: 2 })],
+          [
+            uses(
+              'slow',
+              'test.slow',
+              { ms: 3000 },
+              { timeout: { startToCloseMs: 10_000, heartbeatMs: 1000 } },
+            ),
+          ],
+        ],
+        { merge: 'deep', join: { mode: 'atLeast', n: 2 }, needs: ['a', 'b'] },
+      ),
+    ]),
+    outcome: 'ok',
+  },
+  {
+    name: 'map',
+    plan: plan([
+      map('m', '[1..7]', [uses('e', 'core.echo', { v: '${ item }' }, { output: 'result.v' })], {
+        batchSize: 3,
+        concurrency: 2,
+        aggregate: { mode: 'reduce', reducer: 'acc + output', initial: 0 },
+      }),
+      map('inline', '["a","b","a"]', [set('v', '${ item }')], { aggregate: { mode: 'vote' } }),
+    ]),
+    outcome: 'ok',
+    children: true,
+  },
+  {
+    name: 'switch',
+    plan: plan([
+      switchStep(
+        'route',
+        [{ when: "input.p = 'high'", steps: [uses('page', 'core.echo', { p: 1 })] }],
+        [uses('queue', 'core.echo', { q: 1 })],
+      ),
+    ]),
+    input: { p: 'high' },
+    outcome: 'ok',
+  },
+  {
+    name: 'loop',
+    plan: plan([
+      loop(
+        'l',
+        [
+          set('n', '${ $exists(steps.n) ? steps.n.output + 1 : 1 }'),
+          uses('e', 'core.echo', { n: '${ steps.n.output }' }),
+        ],
+        {
+          until: 'steps.n.output >= 3',
+        },
+      ),
+    ]),
+    outcome: 'ok',
+  },
+  {
+    name: 'wait',
+    plan: plan([
+      wait('pause', { durationMs: 200 }),
+      set('at', '${ $now() }'),
+      wait('until', { until: '$fromMillis($toMillis(steps.at.output) + 200)' }),
+    ]),
+    outcome: 'ok',
+  },
+  {
+    name: 'sub-pipeline',
+    plan: plan([
+      sub('kid', plan([uses('e', 'core.echo', { hi: '${ input.who }' })], { name: 'child', version: 2 }), {
+        who: 'x',
+      }),
+    ]),
+    outcome: 'ok',
+    children: true,
+  },
+  {
+    name: 'failure-with-compensation',
+    plan: plan([
+      uses('flight', 'test.record', { event: 'flight' }, undo('undo-flight')),
+      uses('hotel', 'test.record', { event: 'hotel' }, undo('undo-hotel')),
+      uses(
+        'charge',
+        'test.fail',
+        { nonRetryable: true, type: 'PaymentDeclined' },
+        { onError: 'compensate', ...undo('refund') },
+      ),
+    ]),
+    outcome: 'failed',
+  },
+];
+
+describe.skipIf(!enabled)('record replay histories', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  async function save(name: string, handle: WorkflowHandle, type: string): Promise<void> {
+    writeHistory(name, handle.workflowId, type, await handle.fetchHistory());
+  }
+
+  for (const s of scenarios) {
+    it(s.name, async () => {
+      const handle = await h.start(s.plan, s.input ?? {});
+      const settled = await handle.result().then(
+        () => 'ok',
+        () => 'failed',
+      );
+      expect(settled).toBe(s.outcome);
+      await save(s.name, handle, 'runPipeline');
+      if (s.children) {
+        const progress = await handle.query<RunProgress>(PROGRESS_QUERY);
+        const children = progress.steps.flatMap((st) => st.children ?? []);
+        for (const [i, id] of children.entries()) {
+          const child = h.env.client.workflow.getHandle(id);
+          const desc = await child.describe();
+          await save(`${s.name}.child-${i}`, child, desc.type);
+        }
+      }
+    });
+  }
+});
