@@ -6,6 +6,7 @@
 export * from './wire/names';
 export * from './wire/run.types';
 export * from './wire/limits';
+export * from './wire/projection.types';
 export * from './decisions/schedule.decision';
 export * from './decisions/join.decision';
 export * from './decisions/merge.decision';

@@ -1,7 +1,8 @@
-import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxySinks, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Json, PlanStep, Template } from '@flowgate/dsl';
 import { shouldContinueAsNew } from '../decisions/batch.decision';
 import { resolveLimits } from '../wire/limits';
+import { PROJECTION_SINK, type ProjectionSinks } from '../wire/projection.types';
 import type {
   InterpreterLimits,
   ResumeState,
@@ -43,10 +44,13 @@ export class Interpreter implements Runtime {
     this.run = options.run;
     this.limitOverrides = options.limits;
     this.limits = resolveLimits(options.limits);
+    const projection = proxySinks<ProjectionSinks>()[PROJECTION_SINK];
+    const runId = options.run.id;
     this.progress = new ProgressTracker(
       workflowInfo().workflowId,
       options.pipeline,
       options.resume?.progress,
+      (entry) => projection.step({ ...entry, runId }),
     );
     this.saga = new Saga(options.resume?.compensations);
     this.resumedLoop = options.resume?.loop;

@@ -16,8 +16,15 @@ export class ProgressTracker {
     private readonly runId: string,
     private readonly pipeline: { name: string; version: number },
     restored: StepProgress[] = [],
+    /** Told about every change of a tracked entry (the projection sink); never affects the run. */
+    private readonly onChange: (entry: StepProgress) => void = () => undefined,
   ) {
     for (const e of restored) this.entries.set(e.path, e);
+  }
+
+  private changed(path: string): void {
+    const e = this.entries.get(path);
+    if (e) this.onChange({ ...e });
   }
 
   private now(): string {
@@ -38,6 +45,7 @@ export class ProgressTracker {
       attempts: status === 'skipped' ? 0 : 1,
       startedAt: this.now(),
     });
+    this.changed(path);
   }
 
   skipped(path: string, id: string, kind: string, detail: boolean): void {
@@ -46,11 +54,14 @@ export class ProgressTracker {
       return;
     }
     this.entries.set(path, { path, id, kind, status: 'skipped', attempts: 0, finishedAt: this.now() });
+    this.changed(path);
   }
 
   update(path: string, patch: Partial<StepProgress>): void {
     const e = this.entries.get(path);
-    if (e) Object.assign(e, patch);
+    if (!e) return;
+    Object.assign(e, patch);
+    this.changed(path);
   }
 
   finish(path: string, status: StepStatus, output?: Json, error?: { type: string; message: string }): void {
@@ -60,6 +71,7 @@ export class ProgressTracker {
     e.finishedAt = this.now();
     if (output !== undefined) e.outputPreview = outputPreview(output);
     if (error) e.error = { type: error.type, message: messagePreview(error.message) };
+    this.changed(path);
   }
 
   /** Map item counters (created on the map's entry, or on a synthetic entry in a batch child). */

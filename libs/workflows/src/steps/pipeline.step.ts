@@ -36,7 +36,7 @@ export async function runPipelineStep(
       tenant: rt.run.tenant,
       submittedBy: rt.run.submittedBy,
       submittedAt: new Date().toISOString(),
-      parent: { runId: parentId, stepPath: path },
+      parent: { runId: rt.run.id, stepPath: path },
     },
     ...(rt.limitOverrides ? { limits: rt.limitOverrides } : {}),
   };

@@ -3,6 +3,7 @@ import type { Json } from '@flowgate/dsl';
 import type { RunPipelineInput, RunPipelineResult, StepRecord } from '../wire/run.types';
 import { Interpreter, topContext } from '../runtime/interpreter';
 import { progressQuery } from './messages';
+import { failureSummary, reportRun } from '../runtime/run-projection';
 
 /** Default pipeline output: every top-level step's output, by id. */
 function defaultOutput(results: Record<string, StepRecord>): Json {
@@ -33,6 +34,7 @@ export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineRe
     }),
   });
   setHandler(progressQuery, () => rt.progress.snapshot());
+  if (!args.resume) reportRun(args.run, plan, 'running', { input: args.input });
 
   try {
     const { results } = await rt.runTop(plan.steps);
@@ -41,11 +43,13 @@ export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineRe
         ? await rt.evaluate(plan.output, topContext(rt, results), 'output', 'pipeline output')
         : defaultOutput(results);
     rt.progress.status = 'succeeded';
+    reportRun(args.run, plan, 'succeeded', { output });
     return { output };
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     rt.progress.status = isCancellation(err) ? 'cancelled' : 'failed';
     await rt.saga.unwindAll(rt);
+    reportRun(args.run, plan, rt.progress.status, { error: failureSummary(err) });
     throw err;
   }
 }

@@ -1,0 +1,85 @@
+import type { InjectedSinks } from '@temporalio/worker';
+import type { Logger } from '@flowgate/config';
+import type { RunTreeRepository, RunTreeRun, RunTreeStep } from '@flowgate/store';
+import { PROJECTION_SINK, type ProjectionSinks, type RunChange, type StepChange } from '@flowgate/workflows';
+
+const FLUSH_INTERVAL_MS = 200;
+const MAX_BATCH = 500;
+
+/**
+ * Writes the run tree the interpreter reports (through the projection sink) to PostgreSQL.
+ * Changes are coalesced per run / per step (each carries the entity's whole state) and flushed
+ * every 200 ms, so the projection trails execution by well under a second without a write per
+ * event. Writes are retried on the next flush if PostgreSQL is unavailable; the newest state wins.
+ */
+export class RunTreeProjector {
+  private runs = new Map<string, RunTreeRun>();
+  private steps = new Map<string, RunTreeStep>();
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: RunTreeRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  run(change: RunChange): void {
+    const earlier = this.runs.get(change.runId);
+    // Keep the input of a first `running` report when a later change coalesces over it.
+    this.runs.set(change.runId, { ...change, input: change.input ?? earlier?.input });
+  }
+
+  step(change: StepChange): void {
+    this.steps.set(`${change.runId}\u0000${change.path}`, change);
+  }
+
+  /** Sinks to register on the Worker (not called during replay). */
+  sinks(): InjectedSinks<ProjectionSinks> {
+    return {
+      [PROJECTION_SINK]: {
+        run: { fn: (_info, change) => this.run(change), callDuringReplay: false },
+        step: { fn: (_info, change) => this.step(change), callDuringReplay: false },
+      },
+    };
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.write().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.runs.size === 0 && this.steps.size === 0) return;
+    const runs = [...this.runs.values()];
+    const steps = [...this.steps.entries()].slice(0, MAX_BATCH);
+    this.runs = new Map();
+    for (const [key] of steps) this.steps.delete(key);
+    try {
+      // Runs first: child runs must exist before their steps.
+      await this.repo.upsertRuns(runs);
+      await this.repo.upsertSteps(steps.map(([, s]) => s));
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message, runs: runs.length, steps: steps.length },
+        'projection write failed; will retry',
+      );
+      for (const r of runs) if (!this.runs.has(r.runId)) this.runs.set(r.runId, r);
+      for (const [key, s] of steps) if (!this.steps.has(key)) this.steps.set(key, s);
+    }
+  }
+
+  /** Flushes what is pending and stops the timer. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.flush();
+    if (this.runs.size || this.steps.size) await this.flush();
+  }
+}
