@@ -177,6 +177,30 @@ describe('walking skeleton: Temporal + PostgreSQL + worker + gateway as separate
     expect(missing.status).toBe(404);
   });
 
+  it('restarts a worker that was killed, and runs still complete', async () => {
+    const old = stack.info.pids['worker-1']!;
+    process.kill(old, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    let restarted: { name: string; pid: number } | undefined;
+    while (!restarted && Date.now() < deadline) {
+      const line = stack.output.find((l) => l.startsWith('FLOWGATE_RESTARTED '));
+      if (line)
+        restarted = JSON.parse(line.slice('FLOWGATE_RESTARTED '.length)) as { name: string; pid: number };
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(restarted?.name).toBe('worker-1');
+    expect(restarted?.pid).not.toBe(old);
+    stack.info.pids['worker-1'] = restarted!.pid;
+
+    const res = await api('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ pipeline: 'hello', input: { name: 'Lin' } }),
+    });
+    const started = (await res.json()) as RunView;
+    const done = await waitForRun(started.id, (r) => r.status !== 'running');
+    expect(done.output).toEqual({ greeting: 'Hello, Lin!', shout: 'HELLO, LIN!' });
+  });
+
   it('stops every process and frees every port on SIGTERM', async () => {
     const pids = Object.values(stack.info.pids);
     expect(pids.length).toBeGreaterThanOrEqual(2);

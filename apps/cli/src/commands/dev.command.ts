@@ -30,6 +30,8 @@ export function registerDevCommand(program: Command): void {
       process.on('SIGINT', () => void shutdown(0));
       process.on('SIGTERM', () => void shutdown(0));
       process.on('SIGHUP', () => void shutdown(0));
+      stack.onRestart = (name, pid) =>
+        process.stdout.write(`FLOWGATE_RESTARTED ${JSON.stringify({ name, pid })}\n`);
       stack.onCrash = (message) => {
         process.stderr.write(`flowgate dev: ${message}; stopping the stack\n`);
         void shutdown(1);

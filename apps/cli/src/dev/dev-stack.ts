@@ -10,6 +10,10 @@ import { registerExamples } from './register-examples';
 import { findTemporalBinary, startTemporalDevServer, type TemporalServerHandle } from './temporal-dev-server';
 import { httpOk, waitFor } from './wait-for';
 
+const RESTART_DELAY_MS = 1_000;
+const RESTART_WINDOW_MS = 60_000;
+const MAX_RESTARTS = 5;
+
 export interface DevStackInfo {
   restUrl: string;
   graphqlUrl: string;
@@ -35,7 +39,10 @@ export class DevStack {
   private readonly processes: ManagedProcess[] = [];
   private readonly cleanups: (() => void)[] = [];
   private stopped = false;
+  private ready = false;
   private failure?: string;
+  /** Called after a crashed child was restarted (with its new pid). */
+  onRestart?: (name: string, pid: number | undefined) => void;
   /** Called if a child dies while the stack runs. */
   onCrash?: (message: string) => void;
 
@@ -131,6 +138,7 @@ export class DevStack {
       pids: Object.fromEntries(this.processes.map((p) => [p.name, p.pid])),
     };
     writeFileSync(join(c.home, 'dev-stack.json'), JSON.stringify({ ...info, apiKey: undefined }, null, 2));
+    this.ready = true;
     return info;
   }
 
@@ -143,9 +151,28 @@ export class DevStack {
       cwd: this.config.root,
       onLine: (l) => this.io.line(name, l),
     });
+    const restarts: number[] = [];
     proc.onUnexpectedExit = (code, signal) => {
-      this.failure = `${name} exited unexpectedly (code ${code}, signal ${signal})`;
-      if (!this.stopped) this.onCrash?.(this.failure);
+      const what = `${name} exited unexpectedly (code ${code}, signal ${signal})`;
+      if (this.stopped) return;
+      // Before the stack is up, a crash aborts start-up. Afterwards the process is restarted, as a
+      // process manager would (Temporal retries whatever it was running), unless it keeps crashing.
+      const now = Date.now();
+      while (restarts.length && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
+      if (!this.ready || restarts.length >= MAX_RESTARTS) {
+        this.failure =
+          restarts.length >= MAX_RESTARTS ? `${what}; it crashed ${MAX_RESTARTS} times in a minute` : what;
+        this.onCrash?.(this.failure);
+        return;
+      }
+      restarts.push(now);
+      this.io.line('flowgate', `${what}; restarting it`);
+      setTimeout(() => {
+        if (!this.stopped) {
+          proc.start();
+          this.onRestart?.(name, proc.pid);
+        }
+      }, RESTART_DELAY_MS).unref();
     };
     proc.start();
     this.processes.push(proc);

@@ -18,7 +18,11 @@ function pipelineFiles(dir: string): string[] {
     });
 }
 
-async function register(gatewayUrl: string, apiKey: string, file: string): Promise<{ ok: boolean; detail: string }> {
+async function register(
+  gatewayUrl: string,
+  apiKey: string,
+  file: string,
+): Promise<{ ok: boolean; detail: string }> {
   const res = await fetch(`${gatewayUrl}/v1/pipelines`, {
     method: 'POST',
     headers: {
@@ -43,7 +47,11 @@ async function register(gatewayUrl: string, apiKey: string, file: string): Promi
  * Registers every pipeline file under `dir` through the gateway's REST API. Parents need their
  * sub-pipelines registered first, so files that fail are retried while a pass makes progress.
  */
-export async function registerExamples(gatewayUrl: string, apiKey: string, dir: string): Promise<RegistrationResult[]> {
+export async function registerExamples(
+  gatewayUrl: string,
+  apiKey: string,
+  dir: string,
+): Promise<RegistrationResult[]> {
   let pending = pipelineFiles(dir);
   const results: RegistrationResult[] = [];
   for (;;) {
