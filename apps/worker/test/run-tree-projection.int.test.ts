@@ -102,6 +102,8 @@ kind: Pipeline
 metadata: { name: proj-child, version: 1 }
 spec:
   steps:
+    - id: pause
+      wait: { duration: 300ms }
     - id: compute
       set: { doubled: "\${ input.n * 2 }" }
 `);
@@ -154,12 +156,13 @@ spec:
         'SELECT run_id, path, kind, status FROM step_runs WHERE run_id = ANY($1) ORDER BY run_id, path',
         [[id, `${id}/sub`]],
       );
-      return r.rows.length === 3 ? r.rows : undefined;
+      return r.rows.length === 4 ? r.rows : undefined;
     }, 'steps of parent and child');
     expect(kinds).toEqual([
       { run_id: id, path: 'stop', kind: 'fail', status: 'failed' },
       { run_id: id, path: 'sub', kind: 'pipeline', status: 'succeeded' },
       { run_id: `${id}/sub`, path: 'compute', kind: 'set', status: 'succeeded' },
+      { run_id: `${id}/sub`, path: 'pause', kind: 'wait', status: 'succeeded' },
     ]);
   });
 });

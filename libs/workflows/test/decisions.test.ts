@@ -20,6 +20,7 @@ import {
   reduceAsync,
   shouldContinueAsNew,
   splitConcurrency,
+  spreadConcurrency,
   toActivityTimeouts,
   toJson,
   toRetryPolicy,
@@ -203,6 +204,13 @@ describe('batching', () => {
     expect(splitConcurrency(20, 100)).toEqual({ perChild: 20, parallelChildren: 1 });
     expect(splitConcurrency(100, 10)).toEqual({ perChild: 10, parallelChildren: 10 });
     expect(splitConcurrency(25, 10)).toEqual({ perChild: 10, parallelChildren: 2 });
+  });
+
+  it('spreads concurrency over as many batch children as it allows', () => {
+    expect(spreadConcurrency(100, 20)).toEqual({ perChild: 5, parallelChildren: 20 });
+    expect(spreadConcurrency(10, 20)).toEqual({ perChild: 1, parallelChildren: 10 });
+    expect(spreadConcurrency(100, 3)).toEqual({ perChild: 33, parallelChildren: 3 });
+    expect(spreadConcurrency(0, 5)).toEqual({ perChild: 1, parallelChildren: 1 });
   });
   it('continues as new on long histories', () => {
     expect(shouldContinueAsNew(100, false, 6000)).toBe(false);

@@ -36,6 +36,25 @@ export function splitConcurrency(
   return { perChild, parallelChildren: Math.max(1, Math.floor(total / perChild)) };
 }
 
+/**
+ * Spreads a map's concurrency over its batch children: as many children at once as the
+ * concurrency allows (at most one per batch), the concurrency shared evenly among them. A
+ * 10,000-item map with concurrency 100 in 20 batches runs 20 children of 5 at a time, instead of
+ * one child of 100 after another (which idles at every batch's tail and pays each child's start
+ * in sequence).
+ */
+export function spreadConcurrency(
+  concurrency: number,
+  batches: number,
+): { perChild: number; parallelChildren: number } {
+  const total = Math.max(1, Math.floor(concurrency));
+  const parallelChildren = Math.max(1, Math.min(total, Math.floor(batches)));
+  return { perChild: Math.max(1, Math.floor(total / parallelChildren)), parallelChildren };
+}
+
+/** Patch id guarding the switch from splitConcurrency to spreadConcurrency in running workflows. */
+export const SPREAD_BATCH_CONCURRENCY_PATCH = 'map-spread-batch-concurrency';
+
 /** Whether an execution should stop starting work and continue-as-new. */
 export function shouldContinueAsNew(historyLength: number, suggested: boolean, threshold: number): boolean {
   return suggested || historyLength >= threshold;

@@ -1,6 +1,12 @@
-import { CancellationScope, executeChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, patched, workflowInfo } from '@temporalio/workflow';
 import type { Json, MapStepPlan } from '@flowgate/dsl';
-import { planBatches, shouldContinueAsNew, splitConcurrency } from '../decisions/batch.decision';
+import {
+  planBatches,
+  shouldContinueAsNew,
+  splitConcurrency,
+  spreadConcurrency,
+  SPREAD_BATCH_CONCURRENCY_PATCH,
+} from '../decisions/batch.decision';
 import { batchWorkflowId, itemPrefix } from '../decisions/paths.decision';
 import { RUN_MAP_BATCH_WORKFLOW } from '../wire/names';
 import type { RunMapBatchInput, RunMapBatchResult } from '../wire/run.types';
@@ -107,7 +113,9 @@ export async function runMapItems(req: MapItemsRequest, rt: Runtime): Promise<Ma
   }
 
   const largest = Math.max(...ranges.map((r) => r.to - r.from));
-  const { perChild, parallelChildren } = splitConcurrency(req.concurrency, largest);
+  const { perChild, parallelChildren } = patched(SPREAD_BATCH_CONCURRENCY_PATCH)
+    ? spreadConcurrency(req.concurrency, ranges.length)
+    : splitConcurrency(req.concurrency, largest);
   const parentId = workflowInfo().workflowId;
   rt.progress.items(mapPath, { batched: items.length });
   await pool(ranges.length, parallelChildren, async (k) => {
