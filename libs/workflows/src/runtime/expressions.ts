@@ -1,7 +1,9 @@
 import jsonata from 'jsonata';
 import { ApplicationFailure } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
 import type { Json, Template } from '@flowgate/dsl';
 import { soleExpression, splitTemplate } from '@flowgate/dsl/dist/expressions/template';
+import { resolveSimplePath, simplePathSegments } from '../decisions/simple-path.decision';
 import { interpolate, toJson } from '../decisions/values.decision';
 import { ERROR_TYPES } from '../wire/names';
 import type { ExprContext } from './runtime.types';
@@ -12,6 +14,9 @@ import type { ExprContext } from './runtime.types';
  */
 
 const compiled = new Map<string, jsonata.Expression>();
+
+/** Patch id of the direct evaluation of plain dotted paths. */
+export const SIMPLE_PATH_PATCH = 'expressions-simple-path';
 
 function describe(err: unknown): string {
   if (err && typeof err === 'object' && 'message' in err) {
@@ -55,6 +60,13 @@ export async function evaluate(
   stepPath: string,
   field: string,
 ): Promise<Json> {
+  // Behind a patch: the direct path settles in fewer microtask turns than JSONata, which could
+  // reorder the commands of concurrent branches in histories recorded before it existed.
+  const segments = simplePathSegments(expr);
+  if (segments && patched(SIMPLE_PATH_PATCH)) {
+    const direct = resolveSimplePath(segments, ctx);
+    if (direct) return toJson(direct.value);
+  }
   const e = compile(expr, stepPath, field);
   try {
     return toJson(await e.evaluate(ctx));
