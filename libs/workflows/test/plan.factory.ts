@@ -18,6 +18,7 @@ import type {
   UsesStepPlan,
   WaitStepPlan,
   ApprovalStepPlan,
+  InputStepPlan,
 } from '@flowgate/dsl';
 
 /**
@@ -143,13 +144,50 @@ export const sub = (id: string, child: PipelinePlan, input: Template, o: Common 
   input,
 });
 
-export const approval = (id: string, o: Common = {}): ApprovalStepPlan => ({
-  ...base(id, 'approval', o),
-  approvers: { roles: ['lead'], users: [] },
-  quorum: 1,
-  rejectOnFirst: true,
-  onTimeout: 'reject',
-});
+type ApprovalFields = Partial<
+  Pick<
+    ApprovalStepPlan,
+    | 'approvers'
+    | 'quorum'
+    | 'rejectOnFirst'
+    | 'timeoutMs'
+    | 'onTimeout'
+    | 'escalation'
+    | 'reminder'
+    | 'message'
+  >
+>;
+
+export const approval = (id: string, o: Common & ApprovalFields = {}): ApprovalStepPlan => {
+  const { approvers, quorum, rejectOnFirst, timeoutMs, onTimeout, escalation, reminder, message, ...common } =
+    o;
+  return {
+    ...base(id, 'approval', common),
+    approvers: approvers ?? { roles: ['lead'], users: [] },
+    quorum: quorum ?? 1,
+    rejectOnFirst: rejectOnFirst ?? true,
+    onTimeout: onTimeout ?? 'reject',
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(escalation !== undefined ? { escalation } : {}),
+    ...(reminder !== undefined ? { reminder } : {}),
+    ...(message !== undefined ? { message } : {}),
+  };
+};
+
+export const inputStep = (
+  id: string,
+  schema: InputStepPlan['schema'],
+  o: Common & Partial<Pick<InputStepPlan, 'from' | 'timeoutMs' | 'message'>> = {},
+): InputStepPlan => {
+  const { from, timeoutMs, message, ...common } = o;
+  return {
+    ...base(id, 'input', common),
+    from: from ?? { roles: [], users: [] },
+    schema,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(message !== undefined ? { message } : {}),
+  };
+};
 
 export function plan(
   steps: PlanStep[],

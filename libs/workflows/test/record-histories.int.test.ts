@@ -1,18 +1,58 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Json, PipelinePlan } from '@flowgate/dsl';
-import { PROGRESS_QUERY, type RunProgress } from '../src/index';
+import {
+  DECIDE_UPDATE,
+  DECISION_SIGNAL,
+  PENDING_QUERY,
+  PROGRESS_QUERY,
+  type DecisionPayload,
+  type HitlRequest,
+  type RunProgress,
+} from '../src/index';
 import { startHarness, type Harness } from './harness';
-import { loop, map, parallel, plan, set, sub, switchStep, uses, wait } from './plan.factory';
+import {
+  approval,
+  inputStep,
+  loop,
+  map,
+  parallel,
+  plan,
+  set,
+  sub,
+  switchStep,
+  uses,
+  wait,
+} from './plan.factory';
 import { writeHistory } from './replay-files';
 
 /**
  * Records the committed replay histories (test/replay/histories). Run on purpose only:
  *   RECORD_HISTORIES=1 npx vitest run libs/workflows/test/record-histories.int.test.ts
  * Re-record only when a semantic change is deliberately put behind patched(); the old files then
- * stay (renamed) so the patch keeps being proven.
+ * stay (renamed) so the patch keeps being proven. RECORD_HISTORIES_ONLY=a,b records only the
+ * named scenarios (new scenarios must not re-record the committed ones).
  */
 const enabled = process.env.RECORD_HISTORIES === '1';
+const only = process.env.RECORD_HISTORIES_ONLY?.split(',').filter(Boolean);
+
+/** Waits until the HITL step `stepId` is open (in `round`). */
+async function pending(handle: WorkflowHandle, stepId: string, round = 0): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const open = await handle.query<HitlRequest[]>(PENDING_QUERY);
+    if (open.some((r) => r.stepId === stepId && r.round === round)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${stepId} never opened`);
+}
+
+const decide = (handle: WorkflowHandle, payload: DecisionPayload) =>
+  handle.executeUpdate(DECIDE_UPDATE, { args: [payload] });
+const refused = (p: Promise<unknown>) =>
+  p.then(
+    () => Promise.reject(new Error('accepted')),
+    () => undefined,
+  );
 
 const undo = (event: string) => ({ compensate: [uses('undo', 'test.record', { event })] });
 
@@ -22,6 +62,8 @@ const scenarios: {
   input?: Json;
   outcome: 'ok' | 'failed';
   children?: boolean;
+  /** Drives a waiting run (HITL decisions). */
+  act?: (handle: WorkflowHandle) => Promise<void>;
 }[] = [
   {
     name: 'sequential',
@@ -146,6 +188,95 @@ const scenarios: {
     ]),
     outcome: 'failed',
   },
+  {
+    name: 'approval',
+    plan: plan([
+      approval('review', {
+        approvers: { roles: ['lead'], users: ['ana', 'bo', 'cy'] },
+        quorum: 2,
+        rejectOnFirst: false,
+        reminder: { everyMs: 150 },
+        message: "${ 'ticket ' & input.t }",
+      }),
+      switchStep(
+        'route',
+        [{ when: 'steps.review.output.approved', steps: [set('go', 1)] }],
+        [set('stop', 0)],
+      ),
+    ]),
+    input: { t: 'T-1' },
+    outcome: 'ok',
+    act: async (handle) => {
+      await pending(handle, 'review');
+      await refused(
+        decide(handle, { stepId: 'review', decision: 'approve', actor: { id: 'eve', roles: [] } }),
+      );
+      await decide(handle, {
+        stepId: 'review',
+        decision: 'approve',
+        comment: 'ok',
+        actor: { id: 'ana', roles: [] },
+      });
+      await new Promise((r) => setTimeout(r, 400));
+      await handle.signal(DECISION_SIGNAL, {
+        stepId: 'review',
+        decision: 'approve',
+        actor: { id: 'ana', roles: [] },
+      });
+      await handle.signal(DECISION_SIGNAL, { stepId: 'review', decision: 'approve', actor: 'mallory' });
+      await decide(handle, { stepId: 'review', decision: 'approve', actor: { id: 'lee', roles: ['lead'] } });
+    },
+  },
+  {
+    name: 'approval-escalation',
+    plan: plan([
+      approval('review', {
+        approvers: { roles: [], users: ['ana'] },
+        timeoutMs: 300,
+        onTimeout: 'escalate',
+        escalation: {
+          approvers: { roles: ['manager'], users: [] },
+          quorum: 1,
+          timeoutMs: 20_000,
+          onTimeout: 'reject',
+        },
+      }),
+      approval('late', { approvers: { roles: [], users: ['ana'] }, timeoutMs: 200, onTimeout: 'approve' }),
+    ]),
+    outcome: 'ok',
+    act: async (handle) => {
+      await pending(handle, 'review', 1);
+      await handle.signal(DECISION_SIGNAL, {
+        stepId: 'review',
+        decision: 'reject',
+        comment: 'no',
+        actor: { id: 'max', roles: ['manager'] },
+      });
+    },
+  },
+  {
+    name: 'input',
+    plan: plan([
+      inputStep(
+        'address',
+        { type: 'object', required: ['city'], properties: { city: { type: 'string' } } },
+        { from: { roles: ['sales'], users: [] } },
+      ),
+      set('city', '${ steps.address.output.city }'),
+    ]),
+    outcome: 'ok',
+    act: async (handle) => {
+      await pending(handle, 'address');
+      await refused(
+        decide(handle, { stepId: 'address', data: { town: 'x' }, actor: { id: 's', roles: ['sales'] } }),
+      );
+      await decide(handle, {
+        stepId: 'address',
+        data: { city: 'Oslo' },
+        actor: { id: 's', roles: ['sales'] },
+      });
+    },
+  },
 ];
 
 describe.skipIf(!enabled)('record replay histories', () => {
@@ -161,9 +292,10 @@ describe.skipIf(!enabled)('record replay histories', () => {
     writeHistory(name, handle.workflowId, type, await handle.fetchHistory());
   }
 
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((sc) => !only || only.includes(sc.name))) {
     it(s.name, async () => {
       const handle = await h.start(s.plan, s.input ?? {});
+      await s.act?.(handle);
       const settled = await handle.result().then(
         () => 'ok',
         () => 'failed',

@@ -21,6 +21,9 @@ describe('replay of committed histories', () => {
       'wait',
       'sub-pipeline',
       'failure-with-compensation',
+      'approval',
+      'approval-escalation',
+      'input',
     ]) {
       expect(names).toContain(scenario);
     }

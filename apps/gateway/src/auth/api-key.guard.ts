@@ -3,15 +3,20 @@ import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { IS_PUBLIC, REQUIRED_PERMISSION, requestOf } from './auth.decorators';
+import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
 import { ApiKeyVerifier } from './api-key-verifier.service';
 import { can, type Permission } from './principal';
 
-/** Authenticates `Authorization: Bearer <key>` (or `X-API-Key`) and checks the route's permission. */
+/**
+ * Authenticates `Authorization: Bearer <key>` (or `X-API-Key`), checks the route's permission,
+ * then counts the request against the key's rate limit.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: ApiKeyVerifier,
+    private readonly throttler: ApiKeyThrottlerGuard,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,7 +36,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!can(principal, permission)) {
       throw new DomainError(ErrorCode.Forbidden, `role '${principal.role}' may not perform '${permission}'`);
     }
-    return true;
+    return this.throttler.canActivate(context);
   }
 }
 

@@ -16,17 +16,26 @@ interface WithPrincipal {
 }
 
 /** The request object behind an HTTP or GraphQL execution context. */
-export function requestOf(context: ExecutionContext): WithPrincipal & { headers: Record<string, string | string[] | undefined> } {
+export function requestOf(
+  context: ExecutionContext,
+): WithPrincipal & { headers: Record<string, string | string[] | undefined> } {
   if (context.getType<string>() === 'graphql') {
-    const gqlContext = GqlExecutionContext.create(context).getContext<{ reply?: { request: unknown }; req?: unknown }>();
-    return (gqlContext.reply?.request ?? gqlContext.req) as WithPrincipal & { headers: Record<string, string> };
+    const gqlContext = GqlExecutionContext.create(context).getContext<{
+      reply?: { request: unknown };
+      req?: unknown;
+    }>();
+    return (gqlContext.reply?.request ?? gqlContext.req) as WithPrincipal & {
+      headers: Record<string, string>;
+    };
   }
   return context.switchToHttp().getRequest();
 }
 
 /** Injects the authenticated Principal. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  const principal = requestOf(context).principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal => {
+    const principal = requestOf(context).principal;
+    if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+    return principal;
+  },
+);

@@ -6,6 +6,8 @@ export interface Principal {
   name: string;
   tenant: string;
   role: Role;
+  /** The key's own rate limit (requests per minute), when it has one. */
+  rateLimitPerMinute?: number | null;
 }
 
 export type Permission =

@@ -10,6 +10,7 @@ import {
 } from '@flowgate/store';
 import type { Pool } from 'pg';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { countStatements } from './sql-statement-counter';
 
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -26,8 +27,16 @@ const repositories = [
 @Global()
 @Module({
   providers: [
-    { provide: PG_POOL, inject: [GATEWAY_CONFIG], useFactory: (c: GatewayConfig) => createPool(c.DATABASE_URL, { max: 20 }) },
-    ...repositories.map((repo) => ({ provide: repo, inject: [PG_POOL], useFactory: (pool: Pool) => new repo(pool) })),
+    {
+      provide: PG_POOL,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (c: GatewayConfig) => countStatements(createPool(c.DATABASE_URL, { max: 20 })),
+    },
+    ...repositories.map((repo) => ({
+      provide: repo,
+      inject: [PG_POOL],
+      useFactory: (pool: Pool) => new repo(pool),
+    })),
   ],
   exports: [PG_POOL, ...repositories],
 })

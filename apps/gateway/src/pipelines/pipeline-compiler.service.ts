@@ -40,7 +40,9 @@ export class PipelineCompilerService {
   }
 }
 
-function invalid(problems: readonly { message: string; path: string; line?: number; column?: number; code: string }[]): DomainError {
+function invalid(
+  problems: readonly { message: string; path: string; line?: number; column?: number; code: string }[],
+): DomainError {
   const count = problems.length;
   return new DomainError(
     ErrorCode.InvalidPipeline,

@@ -9,12 +9,18 @@ import { PipelineCompilerService, type PipelineFormat } from './pipeline-compile
 import { PipelinesService } from './pipelines.service';
 
 /** Body of a pipeline request: YAML text, or JSON (parsed by Fastify, re-serialised for line numbers). */
-function documentText(body: unknown, contentType: string | undefined): { text: string; format: PipelineFormat } {
+function documentText(
+  body: unknown,
+  contentType: string | undefined,
+): { text: string; format: PipelineFormat } {
   if (typeof body === 'string') {
     return { text: body, format: /json/.test(contentType ?? '') ? 'json' : 'yaml' };
   }
   if (body && typeof body === 'object') return { text: JSON.stringify(body, null, 2), format: 'json' };
-  throw new DomainError(ErrorCode.ValidationFailed, 'the request body must be a pipeline document (YAML or JSON)');
+  throw new DomainError(
+    ErrorCode.ValidationFailed,
+    'the request body must be a pipeline document (YAML or JSON)',
+  );
 }
 
 @Controller('v1/pipelines')
@@ -48,7 +54,13 @@ export class PipelinesController {
   ) {
     const { text, format } = documentText(body, contentType);
     const { plan, warnings } = await this.compiler.compile(principal.tenant, text, format);
-    return { valid: true, pipeline: plan.pipeline, digest: plan.digest, activities: plan.activities, warnings };
+    return {
+      valid: true,
+      pipeline: plan.pipeline,
+      digest: plan.digest,
+      activities: plan.activities,
+      warnings,
+    };
   }
 
   @Get()

@@ -56,12 +56,16 @@ export class PipelinesService {
   async resolve(tenant: string, ref: string): Promise<PipelineRecord> {
     const m = /^([a-z0-9][a-z0-9-]*)(?:@(\d+))?$/.exec(ref);
     if (!m) {
-      throw new DomainError(ErrorCode.ValidationFailed, `invalid pipeline reference '${ref}': use 'name' or 'name@version'`, [
-        { path: 'body.pipeline', message: "expected 'name' or 'name@version'" },
-      ]);
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `invalid pipeline reference '${ref}': use 'name' or 'name@version'`,
+        [{ path: 'body.pipeline', message: "expected 'name' or 'name@version'" }],
+      );
     }
     const [, name, version] = m as unknown as [string, string, string | undefined];
-    const record = version ? await this.repo.get(tenant, name, Number(version)) : await this.repo.latest(tenant, name);
+    const record = version
+      ? await this.repo.get(tenant, name, Number(version))
+      : await this.repo.latest(tenant, name);
     if (!record) throw DomainError.notFound(`pipeline '${ref}'`);
     return record;
   }

@@ -68,7 +68,10 @@ export class RunReconcilerService {
       case 'CANCELED':
         return { status: 'cancelled' };
       case 'TERMINATED':
-        return { status: 'failed', error: { type: 'Terminated', message: 'the run was terminated in Temporal' } };
+        return {
+          status: 'failed',
+          error: { type: 'Terminated', message: 'the run was terminated in Temporal' },
+        };
       default:
         return undefined;
     }

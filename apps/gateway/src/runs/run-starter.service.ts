@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { PipelinePlan } from '@flowgate/dsl';
-import { MEMO_KEYS, RUN_PIPELINE_WORKFLOW, SEARCH_ATTRIBUTES, type RunPipelineInput } from '@flowgate/workflows';
+import {
+  MEMO_KEYS,
+  RUN_PIPELINE_WORKFLOW,
+  SEARCH_ATTRIBUTES,
+  type RunPipelineInput,
+} from '@flowgate/workflows';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { TEMPORAL_CLIENT } from '../infra/temporal.module';
 

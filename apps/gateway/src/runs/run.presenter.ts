@@ -12,24 +12,27 @@ export function presentRun(run: RunRecord, links: { temporalUi: string }, steps?
     tags: run.tags,
     submittedBy: run.submittedBy,
     parentRunId: run.parentRunId,
+    parentStepPath: run.parentStepPath,
+    retryOf: run.retryOf,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
     links: { self: `/v1/runs/${encodeURIComponent(run.id)}`, temporalUi: links.temporalUi },
-    ...(steps
-      ? {
-          steps: steps.map((s) => ({
-            path: s.path,
-            id: s.stepId,
-            kind: s.kind,
-            status: s.status,
-            attempts: s.attempts,
-            startedAt: s.startedAt?.toISOString() ?? null,
-            finishedAt: s.finishedAt?.toISOString() ?? null,
-            outputPreview: s.outputPreview,
-            error: s.error ?? null,
-          })),
-        }
-      : {}),
+    ...(steps ? { steps: steps.map(presentStep) } : {}),
+  };
+}
+
+/** Public JSON shape of a step. */
+export function presentStep(s: StepRunRecord) {
+  return {
+    path: s.path,
+    id: s.stepId,
+    kind: s.kind,
+    status: s.status,
+    attempts: s.attempts,
+    startedAt: s.startedAt?.toISOString() ?? null,
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+    outputPreview: s.outputPreview,
+    error: s.error ?? null,
   };
 }

@@ -1,11 +1,20 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ZodPipe } from '../common/validation/zod-body.pipe';
+import { listRunsQuerySchema, type ListRunsQuery } from './dto/list-runs.dto';
+import {
+  cancelRunSchema,
+  retryRunSchema,
+  type CancelRunBody,
+  type RetryRunBody,
+} from './dto/run-control.dto';
 import { startRunSchema, type StartRunBody } from './dto/start-run.dto';
+import { RunEventsService } from './events/run-events.service';
+import { RunControlService } from './run-control.service';
 import { presentRun } from './run.presenter';
 import { RunsService } from './runs.service';
 
@@ -13,7 +22,11 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
 @Controller('v1/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly control: RunControlService,
+    private readonly runEvents: RunEventsService,
+  ) {}
 
   @Post()
   @Requires('runs:write')
@@ -30,7 +43,21 @@ export class RunsController {
     }
     const { run, created, warnings } = await this.runs.start(principal, body, idempotencyKey);
     void reply.status(created ? 201 : 200).header('location', `/v1/runs/${encodeURIComponent(run.id)}`);
+    if (idempotencyKey !== undefined) void reply.header('idempotent-replayed', String(!created));
     return { ...presentRun(run, { temporalUi: this.runs.temporalLink(run.id) }), warnings };
+  }
+
+  @Get()
+  @Requires('runs:read')
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(listRunsQuerySchema, 'query')) query: ListRunsQuery,
+  ) {
+    const page = await this.runs.list(principal, query);
+    return {
+      items: page.runs.map((run) => presentRun(run, { temporalUi: this.runs.temporalLink(run.id) })),
+      page: { limit: query.limit, nextCursor: page.nextCursor, hasMore: page.nextCursor !== null },
+    };
   }
 
   @Get(':id')
@@ -39,4 +66,57 @@ export class RunsController {
     const run = await this.runs.get(principal, id);
     return presentRun(run, { temporalUi: this.runs.temporalLink(run.id) }, await this.runs.stepsOf(run.id));
   }
+
+  @Get(':id/events')
+  @Requires('runs:read')
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.runEvents.stream(principal, id, reply);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @Requires('runs:write')
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodPipe(cancelRunSchema)) body: CancelRunBody,
+  ) {
+    const run = await this.control.cancel(principal, id, body);
+    return { ...presentRun(run, { temporalUi: this.runs.temporalLink(run.id) }), cancelRequested: true };
+  }
+
+  @Post(':id/retry')
+  @Requires('runs:write')
+  async retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodPipe(retryRunSchema)) body: RetryRunBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const outcome = await this.control.retry(principal, id, body);
+    if (outcome.mode === 'reset') {
+      void reply.status(202);
+      return {
+        ...presentRun(outcome.run, { temporalUi: this.runs.temporalLink(outcome.run.id) }),
+        retry: {
+          mode: 'reset',
+          failedStep: outcome.failedStep,
+          resetToEventId: outcome.resetToEventId,
+          temporalRunId: outcome.temporalRunId,
+        },
+      };
+    }
+    const run = outcome.started.run;
+    void reply.status(201).header('location', `/v1/runs/${encodeURIComponent(run.id)}`);
+    return {
+      ...presentRun(run, { temporalUi: this.runs.temporalLink(run.id) }),
+      retry: { mode: 'rerun', retryOf: outcome.retryOf },
+    };
+  }
+
+  // POST /v1/runs/:id/resume is served by approvals/RunResumeController (the `flowgate.decide` update: 200 with the step's state).
 }

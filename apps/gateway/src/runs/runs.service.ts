@@ -1,14 +1,24 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { canonicalJson, validateRunInput, type Json, type PipelinePlan } from '@flowgate/dsl';
-import { AuditRepository, RunsRepository, StepsRepository, type RunRecord } from '@flowgate/store';
+import {
+  AuditRepository,
+  RunsRepository,
+  StepsRepository,
+  type RunListFilter,
+  type RunPageKey,
+  type RunRecord,
+} from '@flowgate/store';
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
 import type { Principal } from '../auth/principal';
 import { PipelineCompilerService } from '../pipelines/pipeline-compiler.service';
 import { PipelinesService } from '../pipelines/pipelines.service';
+import { PolicyAdmissionService } from '../policies/policy-admission.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import type { ListRunsQuery } from './dto/list-runs.dto';
 import type { StartRunBody } from './dto/start-run.dto';
+import { decodeRunCursor, encodeRunCursor } from './run-cursor';
 import { newRunId } from './run-id';
 import { RunReconcilerService } from './run-reconciler.service';
 import { RunStarterService } from './run-starter.service';
@@ -20,6 +30,16 @@ export interface StartedRun {
   created: boolean;
   warnings: unknown[];
 }
+
+export interface RunListPage {
+  runs: RunRecord[];
+  /** Opaque cursor of each run (GraphQL edges). */
+  cursors: string[];
+  nextCursor: string | null;
+}
+
+/** Most run-list rows reconciled with Temporal at once. */
+const RECONCILE_CONCURRENCY = 10;
 
 /** Run submission and lookup. */
 @Injectable()
@@ -35,57 +55,131 @@ export class RunsService {
     private readonly starter: RunStarterService,
     private readonly reconciler: RunReconcilerService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly policyAdmission: PolicyAdmissionService,
   ) {}
 
   async start(principal: Principal, body: StartRunBody, idempotencyKey?: string): Promise<StartedRun> {
-    const requestHash = createHash('sha256').update(canonicalJson(body as Json)).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(canonicalJson(body as Json))
+      .digest('hex');
     if (idempotencyKey) {
       const earlier = await this.runs.findByIdempotencyKey(principal.tenant, idempotencyKey);
       if (earlier) return { run: this.checkReplay(earlier, requestHash), created: false, warnings: [] };
     }
-
     const { plan, warnings } = await this.planFor(principal.tenant, body.pipeline);
-    const inputProblems = validateRunInput(plan, body.input as Json);
+    return this.launch(principal, plan, body.input, { idempotencyKey, requestHash, warnings });
+  }
+
+  /**
+   * Checks the input against the plan, records the run, starts its workflow. With an
+   * idempotency key, concurrent identical requests converge on the one row the unique index
+   * lets through: that request answers `created: true`, every other one the same run with
+   * `created: false`.
+   */
+  async launch(
+    principal: Principal,
+    plan: PipelinePlan,
+    input: unknown,
+    options: { idempotencyKey?: string; requestHash?: string; warnings?: unknown[]; retryOf?: string } = {},
+  ): Promise<StartedRun> {
+    const inputProblems = validateRunInput(plan, input as Json);
     if (inputProblems.length > 0) {
-      throw new DomainError(ErrorCode.InvalidInput, `the run input has ${inputProblems.length} problem(s)`, inputProblems.map((p) => ({ ...p })));
+      throw new DomainError(
+        ErrorCode.InvalidInput,
+        `the run input has ${inputProblems.length} problem(s)`,
+        inputProblems.map((p) => ({ ...p })),
+      );
     }
 
     const id = newRunId(plan.pipeline.name);
+    // Governance admission: the whole plan, before anything is recorded or started (403 policy_denied).
+    const admission = await this.policyAdmission.admit(principal, plan, input, id);
     const created = await this.runs.create({
       id,
       tenant: principal.tenant,
       pipelineName: plan.pipeline.name,
       pipelineVersion: plan.pipeline.version,
       digest: plan.digest,
-      input: body.input,
+      input,
       tags: plan.pipeline.tags,
-      idempotencyKey,
-      requestHash,
+      idempotencyKey: options.idempotencyKey,
+      requestHash: options.requestHash,
+      retryOf: options.retryOf,
       submittedBy: principal.name,
     });
-    if (created.outcome === 'exists') return { run: this.checkReplay(created.run, requestHash), created: false, warnings: [] };
+    if (created.outcome === 'exists') {
+      return { run: this.checkReplay(created.run, options.requestHash ?? ''), created: false, warnings: [] };
+    }
 
+    let temporalRunId: string;
     try {
-      const temporalRunId = await this.starter.start({
+      temporalRunId = await this.starter.start({
         plan,
-        input: body.input as Json,
-        run: { id, tenant: principal.tenant, submittedBy: principal.name, submittedAt: created.run.createdAt.toISOString() },
+        input: input as Json,
+        run: {
+          id,
+          tenant: principal.tenant,
+          submittedBy: principal.name,
+          submittedAt: created.run.createdAt.toISOString(),
+        },
       });
-      await this.runs.setTemporalRunId(id, temporalRunId);
     } catch (err) {
       // Nothing half-written: the run row goes away with the failed start.
       await this.runs.deleteUnstarted(id);
       this.logger.error({ runId: id, err: (err as Error).message }, 'workflow start failed');
-      throw new DomainError(ErrorCode.Unavailable, 'could not start the run: Temporal is unavailable; retry later');
+      throw new DomainError(
+        ErrorCode.Unavailable,
+        'could not start the run: Temporal is unavailable; retry later',
+      );
     }
-    await this.audit.append({
-      tenant: principal.tenant,
-      runId: id,
-      actor: principal.name,
-      action: 'run.started',
-      subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
+    // Independent writes: one round trip of latency, not two.
+    await Promise.all([
+      this.runs.setTemporalRunId(id, temporalRunId),
+      this.audit.append({
+        tenant: principal.tenant,
+        runId: id,
+        actor: principal.name,
+        action: 'run.started',
+        subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
+        ...(options.retryOf ? { details: { retryOf: options.retryOf } } : {}),
+      }),
+    ]);
+    return {
+      run: { ...created.run },
+      created: true,
+      warnings: [...(options.warnings ?? []), ...admission.warnings],
+    };
+  }
+
+  /** A page of the caller's runs, newest first; running rows are reconciled with Temporal. */
+  async list(principal: Principal, query: ListRunsQuery): Promise<RunListPage> {
+    const filter = toFilter(query);
+    const after: RunPageKey | undefined = query.cursor ? decodeRunCursor(query.cursor, filter) : undefined;
+    const page = await this.runs.list(principal.tenant, filter, {
+      limit: query.limit,
+      ...(after ? { after } : {}),
     });
-    return { run: { ...created.run }, created: true, warnings };
+    const runs = await this.reconcileAll(page.runs);
+    return {
+      runs,
+      cursors: page.keys.map((k) => encodeRunCursor(k, filter)),
+      nextCursor: page.next ? encodeRunCursor(page.next, filter) : null,
+    };
+  }
+
+  private async reconcileAll(runs: RunRecord[]): Promise<RunRecord[]> {
+    const out = [...runs];
+    const open = out
+      .map((r, i) => [r, i] as const)
+      .filter(([r]) => r.status === 'running' || r.status === 'waiting');
+    for (let k = 0; k < open.length; k += RECONCILE_CONCURRENCY) {
+      await Promise.all(
+        open.slice(k, k + RECONCILE_CONCURRENCY).map(async ([r, i]) => {
+          out[i] = await this.reconciler.reconcile(r);
+        }),
+      );
+    }
+    return out;
   }
 
   async get(principal: Principal, id: string): Promise<RunRecord> {
@@ -102,6 +196,11 @@ export class RunsService {
     return temporalUiLink(this.config.TEMPORAL_UI_URL, this.config.TEMPORAL_NAMESPACE, runId);
   }
 
+  /** A step of a run (for server-sent events). */
+  step(runId: string, path: string) {
+    return this.steps.get(runId, path);
+  }
+
   private checkReplay(earlier: RunRecord, requestHash: string): RunRecord {
     if (earlier.requestHash !== requestHash) {
       throw new DomainError(
@@ -112,7 +211,10 @@ export class RunsService {
     return earlier;
   }
 
-  private async planFor(tenant: string, pipeline: StartRunBody['pipeline']): Promise<{ plan: PipelinePlan; warnings: unknown[] }> {
+  private async planFor(
+    tenant: string,
+    pipeline: StartRunBody['pipeline'],
+  ): Promise<{ plan: PipelinePlan; warnings: unknown[] }> {
     if (typeof pipeline === 'string') {
       const record = await this.pipelines.resolve(tenant, pipeline);
       return { plan: record.plan as PipelinePlan, warnings: [] };
@@ -120,4 +222,17 @@ export class RunsService {
     const compiled = await this.compiler.compile(tenant, JSON.stringify(pipeline, null, 2), 'json');
     return { plan: compiled.plan, warnings: compiled.warnings };
   }
+}
+
+export function toFilter(
+  query: Pick<ListRunsQuery, 'status' | 'pipeline' | 'tag' | 'createdAfter' | 'createdBefore' | 'parent'>,
+): RunListFilter {
+  return {
+    ...(query.status?.length ? { status: query.status } : {}),
+    ...(query.pipeline ? { pipeline: query.pipeline } : {}),
+    ...(query.tag ? { tag: query.tag } : {}),
+    ...(query.createdAfter ? { createdAfter: new Date(query.createdAfter) } : {}),
+    ...(query.createdBefore ? { createdBefore: new Date(query.createdBefore) } : {}),
+    ...(query.parent === 'none' ? { parentRunId: null } : {}),
+  };
 }

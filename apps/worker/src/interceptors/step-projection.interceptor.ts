@@ -29,27 +29,59 @@ export class StepProjectionInterceptor implements ActivityInboundCallsIntercepto
     private readonly logger: Logger,
   ) {}
 
-  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+  async execute(
+    input: ActivityExecuteInput,
+    next: Next<ActivityInboundCallsInterceptor, 'execute'>,
+  ): Promise<unknown> {
     const info = Context.current().info;
     const runId = info.workflowExecution?.workflowId;
     if (!runId) return next(input);
     const path = info.activityId;
-    const log = this.logger.child({ runId, stepPath: path, activity: info.activityType, attempt: info.attempt });
+    const log = this.logger.child({
+      runId,
+      stepPath: path,
+      activity: info.activityType,
+      attempt: info.attempt,
+    });
     await this.safely(log, () =>
-      this.steps.attemptStarted({ runId, path, stepId: stepIdOfPath(path), kind: 'uses', attempt: info.attempt, worker: this.identity }),
+      this.steps.attemptStarted({
+        runId,
+        path,
+        stepId: stepIdOfPath(path),
+        kind: 'uses',
+        attempt: info.attempt,
+        worker: this.identity,
+      }),
     );
     try {
       const result = await next(input);
       log.debug('step attempt succeeded');
       await this.safely(log, () =>
-        this.steps.attemptFinished({ runId, path, attempt: info.attempt, status: 'succeeded', stepStatus: 'succeeded', outputPreview: preview(result) }),
+        this.steps.attemptFinished({
+          runId,
+          path,
+          attempt: info.attempt,
+          status: 'succeeded',
+          stepStatus: 'succeeded',
+          outputPreview: preview(result),
+        }),
       );
       return result;
     } catch (err) {
-      const error = { type: (err as { type?: string }).type ?? (err as Error).name, message: (err as Error).message };
+      const error = {
+        type: (err as { type?: string }).type ?? (err as Error).name,
+        message: (err as Error).message,
+      };
       log.warn({ err: error }, 'step attempt failed');
       await this.safely(log, () =>
-        this.steps.attemptFinished({ runId, path, attempt: info.attempt, status: 'failed', stepStatus: 'running', error }),
+        this.steps.attemptFinished({
+          runId,
+          path,
+          attempt: info.attempt,
+          status: 'failed',
+          stepStatus: 'running',
+          error,
+        }),
       );
       throw err;
     }

@@ -17,8 +17,18 @@ export class TemporalPinoLogger implements TemporalLogger {
   constructor(private readonly logger: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const { workflowId, activityId, ...rest } = (meta ?? {}) as LogMetadata & { workflowId?: string; activityId?: string };
-    this.logger[LEVELS[level]]({ ...rest, ...(workflowId ? { runId: workflowId } : {}), ...(activityId ? { stepPath: activityId } : {}) }, message);
+    const { workflowId, activityId, ...rest } = (meta ?? {}) as LogMetadata & {
+      workflowId?: string;
+      activityId?: string;
+    };
+    this.logger[LEVELS[level]](
+      {
+        ...rest,
+        ...(workflowId ? { runId: workflowId } : {}),
+        ...(activityId ? { stepPath: activityId } : {}),
+      },
+      message,
+    );
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);

@@ -35,17 +35,30 @@ export const INVALID_ACTIVITY_INPUT = 'InvalidActivityInput';
 export function defineActivity<I extends z.ZodType, O extends z.ZodType>(
   def: ActivityDefinition<I, O>,
 ): ActivityDefinition<I, O> {
-  if (!/^[a-z][a-z0-9-]*(\.[a-z][a-zA-Z0-9-]*)+$/.test(def.name)) {
-    throw new Error(`activity name '${def.name}' must be dotted lower-case, e.g. 'http.request' or 'acme.crm-lookup'`);
-  }
+  const problem = activityNameProblem(def.name);
+  if (problem) throw new Error(problem);
   return def;
 }
 
+/** Registered activity names: dotted, lower-case namespace first (`http.request`, `acme.crm-lookup`). */
+export const ACTIVITY_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-zA-Z0-9-]*)+$/;
+
+/** Why a name cannot be an activity name, or undefined when it can. */
+export function activityNameProblem(name: unknown): string | undefined {
+  if (typeof name === 'string' && ACTIVITY_NAME.test(name)) return undefined;
+  return `activity name '${String(name)}' must be dotted lower-case, e.g. 'http.request' or 'acme.crm-lookup'`;
+}
+
 /** Validates activity input, failing non-retryably with every schema problem. */
-export function parseActivityInput<I extends z.ZodType>(def: ActivityDefinition<I>, raw: unknown): z.infer<I> {
+export function parseActivityInput<I extends z.ZodType>(
+  def: ActivityDefinition<I>,
+  raw: unknown,
+): z.infer<I> {
   const result = def.input.safeParse(raw);
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`);
+  const details = result.error.issues.map(
+    (i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`,
+  );
   throw ApplicationFailure.create({
     type: INVALID_ACTIVITY_INPUT,
     message: `invalid input for ${def.name}: ${details.join('; ')}`,

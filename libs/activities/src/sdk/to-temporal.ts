@@ -29,7 +29,10 @@ export function currentActivityContext(deps: ActivityDeps): ActivityContext {
  * Turns activity definitions into the map the Temporal worker registers: each activity under
  * its own name (so the Temporal UI shows `http.request`, not a generic executor).
  */
-export function createActivities(defs: readonly ActivityDefinition[], deps: ActivityDeps): TemporalActivities {
+export function createActivities(
+  defs: readonly ActivityDefinition[],
+  deps: ActivityDeps,
+): TemporalActivities {
   const activities: TemporalActivities = {};
   for (const def of defs) {
     if (activities[def.name]) throw new Error(`activity '${def.name}' is defined twice`);

@@ -9,16 +9,25 @@ export interface SecretProvider {
 
 export const SECRET_NOT_FOUND = 'SecretNotFound';
 
-const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** Secret names: a letter, then letters, digits, `_`, `.` or `-` (at most 128 characters). */
+export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
 function assertName(name: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw ApplicationFailure.create({ type: 'InvalidSecretName', message: `invalid secret name '${name}'`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'InvalidSecretName',
+      message: `invalid secret name '${name}'`,
+      nonRetryable: true,
+    });
   }
 }
 
 function notFound(name: string, where: string): never {
-  throw ApplicationFailure.create({ type: SECRET_NOT_FOUND, message: `secret '${name}' not found in ${where}`, nonRetryable: true });
+  throw ApplicationFailure.create({
+    type: SECRET_NOT_FOUND,
+    message: `secret '${name}' not found in ${where}`,
+    nonRetryable: true,
+  });
 }
 
 /** Secrets from environment variables `FLOWGATE_SECRET_<NAME>` (name upper-cased, `.`/`-` → `_`). */

@@ -34,7 +34,9 @@ export class ActivityCatalogRepository {
   }
 
   async list(): Promise<ActivityCatalogRow[]> {
-    const res = await this.pool.query('SELECT name, description, input_schema, output_schema FROM activity_catalog ORDER BY name');
+    const res = await this.pool.query(
+      'SELECT name, description, input_schema, output_schema FROM activity_catalog ORDER BY name',
+    );
     return res.rows.map((r) => ({
       name: r.name,
       description: r.description ?? undefined,

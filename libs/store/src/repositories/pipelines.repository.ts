@@ -63,12 +63,25 @@ export class PipelinesRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (tenant, name, version) DO NOTHING
        RETURNING *`,
-      [p.tenant, p.name, p.version, JSON.stringify(p.document), p.source, p.format, p.digest, JSON.stringify(p.plan), p.tags, p.createdBy],
+      [
+        p.tenant,
+        p.name,
+        p.version,
+        JSON.stringify(p.document),
+        p.source,
+        p.format,
+        p.digest,
+        JSON.stringify(p.plan),
+        p.tags,
+        p.createdBy,
+      ],
     );
     if (inserted.rows[0]) return { outcome: 'created', record: toRecord(inserted.rows[0]) };
     const existing = await this.get(p.tenant, p.name, p.version);
     if (!existing) throw new Error(`pipeline ${p.name}@${p.version} vanished during insert`);
-    return existing.digest === p.digest ? { outcome: 'unchanged', record: existing } : { outcome: 'conflict', existing };
+    return existing.digest === p.digest
+      ? { outcome: 'unchanged', record: existing }
+      : { outcome: 'conflict', existing };
   }
 
   async get(tenant: string, name: string, version: number): Promise<PipelineRecord | undefined> {

@@ -18,6 +18,8 @@ export interface RunRecord {
   requestHash: string | null;
   parentRunId: string | null;
   parentStepPath: string | null;
+  /** The run this one reruns (`POST /v1/runs/:id/retry`, mode `rerun`). */
+  retryOf: string | null;
   temporalRunId: string | null;
   submittedBy: string;
   createdAt: Date;
@@ -37,6 +39,7 @@ export interface NewRun {
   requestHash?: string;
   parentRunId?: string;
   parentStepPath?: string;
+  retryOf?: string;
   submittedBy: string;
 }
 
@@ -55,6 +58,7 @@ interface RunRow {
   request_hash: string | null;
   parent_run_id: string | null;
   parent_step_path: string | null;
+  retry_of: string | null;
   temporal_run_id: string | null;
   submitted_by: string;
   created_at: Date;
@@ -77,12 +81,41 @@ const toRecord = (r: RunRow): RunRecord => ({
   requestHash: r.request_hash,
   parentRunId: r.parent_run_id,
   parentStepPath: r.parent_step_path,
+  retryOf: r.retry_of ?? null,
   temporalRunId: r.temporal_run_id,
   submittedBy: r.submitted_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
 });
+
+/** Position of a run in the newest-first order: the exact creation time (µs, as text) and the id. */
+export interface RunPageKey {
+  createdAt: string;
+  id: string;
+}
+
+export interface RunListFilter {
+  status?: RunStatusValue[];
+  pipeline?: string;
+  tag?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  /** `null`: top-level runs only; a run id: that run's children. */
+  parentRunId?: string | null;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  /** The page key of each run, in order (cursors of a connection's edges). */
+  keys: RunPageKey[];
+  hasMore: boolean;
+  /** Key of the last run when more runs follow. */
+  next?: RunPageKey;
+}
+
+/** created_at with its full microsecond precision, so that a keyset cursor round-trips exactly. */
+const CREATED_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export type CreateRunOutcome = { outcome: 'created'; run: RunRecord } | { outcome: 'exists'; run: RunRecord };
 
@@ -100,8 +133,8 @@ export class RunsRepository {
     try {
       const res = await this.pool.query<RunRow>(
         `INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
-                           idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by)
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11, $12)
+                           idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of)
+         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11, $12, $13)
          RETURNING *`,
         [
           run.id,
@@ -116,6 +149,7 @@ export class RunsRepository {
           run.parentRunId ?? null,
           run.parentStepPath ?? null,
           run.submittedBy,
+          run.retryOf ?? null,
         ],
       );
       return { outcome: 'created', run: toRecord(res.rows[0] as RunRow) };
@@ -129,21 +163,27 @@ export class RunsRepository {
   }
 
   async findByIdempotencyKey(tenant: string, key: string): Promise<RunRecord | undefined> {
-    const res = await this.pool.query<RunRow>('SELECT * FROM runs WHERE tenant = $1 AND idempotency_key = $2', [
-      tenant,
-      key,
-    ]);
+    const res = await this.pool.query<RunRow>(
+      'SELECT * FROM runs WHERE tenant = $1 AND idempotency_key = $2',
+      [tenant, key],
+    );
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
   /** A run of the given tenant; another tenant's run is indistinguishable from a missing one. */
   async get(tenant: string, id: string): Promise<RunRecord | undefined> {
-    const res = await this.pool.query<RunRow>('SELECT * FROM runs WHERE tenant = $1 AND id = $2', [tenant, id]);
+    const res = await this.pool.query<RunRow>('SELECT * FROM runs WHERE tenant = $1 AND id = $2', [
+      tenant,
+      id,
+    ]);
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
   async setTemporalRunId(id: string, temporalRunId: string): Promise<void> {
-    await this.pool.query('UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1', [id, temporalRunId]);
+    await this.pool.query('UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1', [
+      id,
+      temporalRunId,
+    ]);
   }
 
   /** Records a status change. Terminal states are final: a late non-terminal update never overwrites them. */
@@ -168,6 +208,84 @@ export class RunsRepository {
         details.error === undefined ? null : JSON.stringify(details.error),
         terminal,
       ],
+    );
+    return res.rows[0] ? toRecord(res.rows[0]) : undefined;
+  }
+
+  /**
+   * A page of a tenant's runs, newest first, by keyset on (created_at, id): stable under
+   * concurrent inserts. `after` is the `key` of the last run of the previous page.
+   */
+  async list(
+    tenant: string,
+    filter: RunListFilter,
+    page: { limit: number; after?: RunPageKey },
+  ): Promise<RunPage> {
+    const where = ['tenant = $1'];
+    const params: unknown[] = [tenant];
+    const add = (sql: string, ...values: unknown[]) => {
+      const placeholders = values.map((v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      where.push(sql.replace(/\?(\d)/g, (_, i: string) => placeholders[Number(i)] as string));
+    };
+    if (filter.status?.length) add('status = ANY(?0::text[])', filter.status);
+    if (filter.pipeline) add('pipeline_name = ?0', filter.pipeline);
+    if (filter.tag) add('tags @> ARRAY[?0]::text[]', filter.tag);
+    if (filter.createdAfter) add('created_at >= ?0', filter.createdAfter);
+    if (filter.createdBefore) add('created_at < ?0', filter.createdBefore);
+    if (filter.parentRunId !== undefined) {
+      if (filter.parentRunId === null) where.push('parent_run_id IS NULL');
+      else add('parent_run_id = ?0', filter.parentRunId);
+    }
+    if (page.after) add('(created_at, id) < (?0::timestamptz, ?1)', page.after.createdAt, page.after.id);
+    params.push(page.limit + 1);
+    const res = await this.pool.query<RunRow & { created_key: string }>(
+      `SELECT *, ${CREATED_KEY} AS created_key FROM runs WHERE ${where.join(' AND ')}
+        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const rows = res.rows.slice(0, page.limit);
+    const last = rows[rows.length - 1];
+    return {
+      runs: rows.map(toRecord),
+      keys: rows.map((r) => ({ createdAt: r.created_key, id: r.id })),
+      hasMore: res.rows.length > page.limit,
+      ...(last && res.rows.length > page.limit ? { next: { createdAt: last.created_key, id: last.id } } : {}),
+    };
+  }
+
+  /** Runs of a tenant by id (missing and foreign ids are left out). */
+  async getMany(tenant: string, ids: readonly string[]): Promise<RunRecord[]> {
+    if (ids.length === 0) return [];
+    const res = await this.pool.query<RunRow>(
+      'SELECT * FROM runs WHERE tenant = $1 AND id = ANY($2::text[])',
+      [tenant, ids],
+    );
+    return res.rows.map(toRecord);
+  }
+
+  /** Child runs (sub-pipelines) of the given parents, oldest first. */
+  async listChildren(tenant: string, parentIds: readonly string[]): Promise<RunRecord[]> {
+    if (parentIds.length === 0) return [];
+    const res = await this.pool.query<RunRow>(
+      'SELECT * FROM runs WHERE tenant = $1 AND parent_run_id = ANY($2::text[]) ORDER BY created_at, id',
+      [tenant, parentIds],
+    );
+    return res.rows.map(toRecord);
+  }
+
+  /**
+   * Re-opens a finished run after a Temporal reset: the new execution runs again from the reset
+   * point, so the run is `running` with no output, error or finish time.
+   */
+  async reopen(id: string, temporalRunId: string): Promise<RunRecord | undefined> {
+    const res = await this.pool.query<RunRow>(
+      `UPDATE runs SET status = 'running', output = NULL, error = NULL, finished_at = NULL,
+              temporal_run_id = $2, updated_at = now()
+        WHERE id = $1 RETURNING *`,
+      [id, temporalRunId],
     );
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }

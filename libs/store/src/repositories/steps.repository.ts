@@ -29,7 +29,14 @@ export class StepsRepository {
   constructor(private readonly pool: Pool) {}
 
   /** Records the start of an activity attempt (and the step, if new). */
-  async attemptStarted(a: { runId: string; path: string; stepId: string; kind: string; attempt: number; worker: string }): Promise<void> {
+  async attemptStarted(a: {
+    runId: string;
+    path: string;
+    stepId: string;
+    kind: string;
+    attempt: number;
+    worker: string;
+  }): Promise<void> {
     await this.pool.query(
       `WITH step AS (
          INSERT INTO step_runs (run_id, path, step_id, kind, status, attempts, started_at)
@@ -70,30 +77,41 @@ export class StepsRepository {
   }
 
   async listByRun(runId: string): Promise<StepRunRecord[]> {
+    return this.listByRuns([runId]);
+  }
+
+  /** Every step of the given runs in one statement, by run, in start order. */
+  async listByRuns(runIds: readonly string[]): Promise<StepRunRecord[]> {
+    if (runIds.length === 0) return [];
     const res = await this.pool.query(
       `SELECT run_id, path, step_id, kind, status, attempts, started_at, finished_at, output_preview, error
-         FROM step_runs WHERE run_id = $1 ORDER BY started_at NULLS LAST, path`,
-      [runId],
+         FROM step_runs WHERE run_id = ANY($1::text[]) ORDER BY run_id, started_at NULLS LAST, path`,
+      [runIds],
     );
-    return res.rows.map((r) => ({
-      runId: r.run_id,
-      path: r.path,
-      stepId: r.step_id,
-      kind: r.kind,
-      status: r.status,
-      attempts: r.attempts,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      outputPreview: r.output_preview,
-      error: r.error,
-    }));
+    return res.rows.map(toStep);
+  }
+
+  /** One step of a run. */
+  async get(runId: string, path: string): Promise<StepRunRecord | undefined> {
+    const res = await this.pool.query(
+      `SELECT run_id, path, step_id, kind, status, attempts, started_at, finished_at, output_preview, error
+         FROM step_runs WHERE run_id = $1 AND path = $2`,
+      [runId, path],
+    );
+    return res.rows[0] ? toStep(res.rows[0]) : undefined;
   }
 
   async listAttempts(runId: string): Promise<AttemptRecord[]> {
+    return this.listAttemptsByRuns([runId]);
+  }
+
+  /** Every attempt of the given runs in one statement. */
+  async listAttemptsByRuns(runIds: readonly string[]): Promise<AttemptRecord[]> {
+    if (runIds.length === 0) return [];
     const res = await this.pool.query(
       `SELECT run_id, path, attempt, status, worker, started_at, finished_at, error
-         FROM attempts WHERE run_id = $1 ORDER BY path, attempt`,
-      [runId],
+         FROM attempts WHERE run_id = ANY($1::text[]) ORDER BY run_id, path, attempt`,
+      [runIds],
     );
     return res.rows.map((r) => ({
       runId: r.run_id,
@@ -106,4 +124,19 @@ export class StepsRepository {
       error: r.error,
     }));
   }
+}
+
+function toStep(r: Record<string, unknown>): StepRunRecord {
+  return {
+    runId: r.run_id as string,
+    path: r.path as string,
+    stepId: r.step_id as string,
+    kind: r.kind as string,
+    status: r.status as string,
+    attempts: r.attempts as number,
+    startedAt: (r.started_at as Date | null) ?? null,
+    finishedAt: (r.finished_at as Date | null) ?? null,
+    outputPreview: (r.output_preview as string | null) ?? null,
+    error: r.error ?? null,
+  };
 }

@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { ApplicationFailure } from '@temporalio/common';
-import { patched } from '@temporalio/workflow';
+import { inWorkflowContext, patched } from '@temporalio/workflow';
 import type { Json, Template } from '@flowgate/dsl';
 import { soleExpression, splitTemplate } from '@flowgate/dsl/dist/expressions/template';
 import { resolveSimplePath, simplePathSegments } from '../decisions/simple-path.decision';
@@ -63,7 +63,7 @@ export async function evaluate(
   // Behind a patch: the direct path settles in fewer microtask turns than JSONata, which could
   // reorder the commands of concurrent branches in histories recorded before it existed.
   const segments = simplePathSegments(expr);
-  if (segments && patched(SIMPLE_PATH_PATCH)) {
+  if (segments && (!inWorkflowContext() || patched(SIMPLE_PATH_PATCH))) {
     const direct = resolveSimplePath(segments, ctx);
     if (direct) return toJson(direct.value);
   }

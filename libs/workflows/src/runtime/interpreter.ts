@@ -13,6 +13,8 @@ import type {
 import { runBlock, type BlockHandle } from './block';
 import { evaluate, evaluateTemplate } from './expressions';
 import { ProgressTracker } from './progress';
+import { HitlRegistry } from './hitl';
+import type { WaitingFor } from '../wire/hitl.types';
 import type { BlockOutcome, ExprContext, Runtime, Scope } from './runtime.types';
 import { Saga } from './saga';
 
@@ -24,6 +26,8 @@ export interface InterpreterOptions {
   resume?: ResumeState;
   /** Builds the input of the next execution on continue-as-new (runPipeline only). */
   continueAsNewInput?: (resume: ResumeState) => RunPipelineInput;
+  /** Told when the set of open approval/input requests changes (runPipeline reports the run status). */
+  onWaiting?: (waitingFor: WaitingFor[]) => void;
 }
 
 /** The per-execution interpreter: owns progress, saga, and the top-level block. */
@@ -34,6 +38,7 @@ export class Interpreter implements Runtime {
   readonly limitOverrides: Partial<InterpreterLimits> | undefined;
   readonly progress: ProgressTracker;
   readonly saga: Saga;
+  readonly hitl: HitlRegistry;
   private resumedLoop: ResumeState['loop'] | undefined;
   private topBlock: BlockHandle | undefined;
   private evaluations = 0;
@@ -53,6 +58,8 @@ export class Interpreter implements Runtime {
       (entry) => projection.step({ ...entry, runId }),
     );
     this.saga = new Saga(options.resume?.compensations);
+    const tenant = options.run.tenant;
+    this.hitl = new HitlRegistry((request) => projection.approval({ ...request, tenant }), options.onWaiting);
     this.resumedLoop = options.resume?.loop;
   }
 

@@ -16,7 +16,7 @@ export function reportRun(
   run: RunMeta,
   plan: PipelinePlan,
   status: RunStatus,
-  extra: Pick<RunChange, 'input' | 'output' | 'error'> = {},
+  extra: Pick<RunChange, 'input' | 'output' | 'error' | 'waitingFor'> = {},
 ): void {
   const change: RunChange = {
     runId: run.id,

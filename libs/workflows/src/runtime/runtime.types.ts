@@ -1,5 +1,6 @@
 import type { Json, PlanStep, Template } from '@flowgate/dsl';
 import type { InterpreterLimits, ResumeState, RunMeta, StepRecord } from '../wire/run.types';
+import type { HitlRegistry } from './hitl';
 import type { ProgressTracker } from './progress';
 import type { Saga } from './saga';
 
@@ -45,6 +46,8 @@ export interface Runtime {
   readonly limitOverrides: Partial<InterpreterLimits> | undefined;
   readonly progress: ProgressTracker;
   readonly saga: Saga;
+  /** Open approval/input requests of this execution (signals, updates, pending query). */
+  readonly hitl: HitlRegistry;
   runBlock(steps: readonly PlanStep[], scope: Scope): Promise<BlockOutcome>;
   context(scope: Scope, extra?: Record<string, Json>): ExprContext;
   evaluate(expr: string, ctx: ExprContext, stepPath: string, field: string): Promise<Json>;

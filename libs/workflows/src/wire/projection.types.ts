@@ -1,5 +1,6 @@
 import type { Json } from '@flowgate/dsl';
 import type { Sinks } from '@temporalio/workflow';
+import type { HitlRequest, WaitingFor } from './hitl.types';
 import type { RunStatus, StepProgress } from './run.types';
 
 /**
@@ -21,6 +22,13 @@ export interface RunChange {
   input?: Json;
   output?: Json;
   error?: { type: string; message: string };
+  /** Status `waiting`: the open approval/input steps and who may answer them ([] once none is open). */
+  waitingFor?: WaitingFor[];
+}
+
+/** A HITL request's whole current state (the worker writes the `approvals` table and the audit trail). */
+export interface ApprovalChange extends HitlRequest {
+  tenant: string;
 }
 
 export interface StepChange extends StepProgress {
@@ -31,5 +39,6 @@ export interface ProjectionSinks extends Sinks {
   [PROJECTION_SINK]: {
     run(change: RunChange): void;
     step(change: StepChange): void;
+    approval(change: ApprovalChange): void;
   };
 }

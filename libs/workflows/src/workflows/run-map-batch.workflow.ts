@@ -2,7 +2,7 @@ import { ContinueAsNew, continueAsNew, isCancellation, setHandler } from '@tempo
 import { Interpreter } from '../runtime/interpreter';
 import { runMapItems } from '../runtime/map-items';
 import type { RunMapBatchInput, RunMapBatchResult } from '../wire/run.types';
-import { progressQuery } from './messages';
+import { installHitlHandlers, progressQuery } from './messages';
 
 /**
  * A contiguous slice of a map's items, run as a child workflow so that no execution's history
@@ -18,6 +18,7 @@ export async function runMapBatch(args: RunMapBatchInput): Promise<RunMapBatchRe
   });
   rt.saga.registerAll(args.compensations ?? []);
   setHandler(progressQuery, () => rt.progress.snapshot());
+  installHitlHandlers(rt.hitl);
   const done = args.done ?? [];
   rt.progress.items(args.mapPath, { total: done.length + args.items.length, succeeded: done.length });
 

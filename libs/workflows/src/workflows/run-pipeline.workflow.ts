@@ -2,7 +2,7 @@ import { ContinueAsNew, isCancellation, setHandler } from '@temporalio/workflow'
 import type { Json } from '@flowgate/dsl';
 import type { RunPipelineInput, RunPipelineResult, StepRecord } from '../wire/run.types';
 import { Interpreter, topContext } from '../runtime/interpreter';
-import { progressQuery } from './messages';
+import { installHitlHandlers, progressQuery } from './messages';
 import { failureSummary, reportRun } from '../runtime/run-projection';
 
 /** Default pipeline output: every top-level step's output, by id. */
@@ -25,6 +25,11 @@ export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineRe
     pipeline: { name: plan.pipeline.name, version: plan.pipeline.version },
     ...(args.limits ? { limits: args.limits } : {}),
     ...(args.resume ? { resume: args.resume } : {}),
+    onWaiting: (waitingFor) => {
+      if (rt.progress.status !== 'running' && rt.progress.status !== 'waiting') return;
+      rt.progress.status = waitingFor.length > 0 ? 'waiting' : 'running';
+      reportRun(args.run, plan, rt.progress.status, { waitingFor });
+    },
     continueAsNewInput: (resume) => ({
       plan,
       input: args.input,
@@ -34,6 +39,7 @@ export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineRe
     }),
   });
   setHandler(progressQuery, () => rt.progress.snapshot());
+  installHitlHandlers(rt.hitl);
   if (!args.resume) reportRun(args.run, plan, 'running', { input: args.input });
 
   try {

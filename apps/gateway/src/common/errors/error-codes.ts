@@ -12,6 +12,9 @@ export enum ErrorCode {
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   RateLimited = 'rate_limited',
+  InvalidRunState = 'invalid_run_state',
+  QueryTooDeep = 'query_too_deep',
+  QueryTooComplex = 'query_too_complex',
   Unavailable = 'unavailable',
   Internal = 'internal',
 }
@@ -29,6 +32,9 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.InvalidRunState]: 409,
+  [ErrorCode.QueryTooDeep]: 400,
+  [ErrorCode.QueryTooComplex]: 400,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
@@ -46,6 +52,9 @@ export const TITLE_OF: Record<ErrorCode, string> = {
   [ErrorCode.PayloadTooLarge]: 'Payload too large',
   [ErrorCode.UnsupportedMediaType]: 'Unsupported media type',
   [ErrorCode.RateLimited]: 'Too many requests',
+  [ErrorCode.InvalidRunState]: 'The run is not in a state that allows this',
+  [ErrorCode.QueryTooDeep]: 'GraphQL query too deep',
+  [ErrorCode.QueryTooComplex]: 'GraphQL query too complex',
   [ErrorCode.Unavailable]: 'Service unavailable',
   [ErrorCode.Internal]: 'Internal error',
 };

@@ -45,7 +45,14 @@ export function toProblem(err: unknown, instance?: string): ProblemDetails {
       : err instanceof HttpException
         ? String((err.getResponse() as { message?: string }).message ?? err.message)
         : (err as Error).message;
-  return { type: `https://flowgate.dev/problems/${code}`, title: TITLE_OF[code], status: statusCode, detail, code, instance };
+  return {
+    type: `https://flowgate.dev/problems/${code}`,
+    title: TITLE_OF[code],
+    status: statusCode,
+    detail,
+    code,
+    instance,
+  };
 }
 
 /** The one REST exception filter: every error leaves as application/problem+json. */
