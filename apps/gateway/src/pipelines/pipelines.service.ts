@@ -12,8 +12,16 @@ export interface RegisterOutcome {
 }
 
 /** The pipelines registry: register immutable versions, look them up. */
+/** How long `name` (latest version) resolutions are cached; another gateway may register a version. */
+const LATEST_TTL_MS = 1_000;
+/** Pinned versions never change. */
+const VERSION_TTL_MS = 10 * 60_000;
+const RESOLVED_CACHE_MAX = 1_000;
+
 @Injectable()
 export class PipelinesService {
+  private readonly resolved = new Map<string, { record: PipelineRecord; expires: number }>();
+
   constructor(
     private readonly repo: PipelinesRepository,
     private readonly compiler: PipelineCompilerService,
@@ -41,6 +49,7 @@ export class PipelinesService {
       );
     }
     if (result.outcome === 'created') {
+      this.forgetLatest(principal.tenant, plan.pipeline.name);
       await this.audit.append({
         tenant: principal.tenant,
         actor: principal.name,
@@ -63,11 +72,23 @@ export class PipelinesService {
       );
     }
     const [, name, version] = m as unknown as [string, string, string | undefined];
+    const key = `${tenant}\u0000${name}\u0000${version ?? 'latest'}`;
+    const hit = this.resolved.get(key);
+    if (hit && hit.expires > Date.now()) return hit.record;
     const record = version
       ? await this.repo.get(tenant, name, Number(version))
       : await this.repo.latest(tenant, name);
     if (!record) throw DomainError.notFound(`pipeline '${ref}'`);
+    // Versions are immutable: cache them; `latest` only briefly (another gateway may register one).
+    if (this.resolved.size >= RESOLVED_CACHE_MAX)
+      this.resolved.delete(this.resolved.keys().next().value as string);
+    this.resolved.set(key, { record, expires: Date.now() + (version ? VERSION_TTL_MS : LATEST_TTL_MS) });
     return record;
+  }
+
+  /** Forgets cached `latest` resolutions of a pipeline (after a new version is registered here). */
+  private forgetLatest(tenant: string, name: string): void {
+    this.resolved.delete(`${tenant}\u0000${name}\u0000latest`);
   }
 
   list(tenant: string): Promise<PipelineRecord[]> {

@@ -12,8 +12,13 @@ export interface ApplyOutcome {
 }
 
 /** The tenant's policy registry: immutable versions, the latest of each name is live. */
+/** How long a tenant's live policy set is cached for admission. */
+const LIVE_TTL_MS = 2_000;
+
 @Injectable()
 export class PoliciesService {
+  private readonly liveCache = new Map<string, { policies: PolicyVersion[]; expires: number }>();
+
   constructor(
     private readonly repo: PoliciesRepository,
     private readonly audit: AuditRepository,
@@ -34,6 +39,7 @@ export class PoliciesService {
       enabled: document.spec.enabled,
       createdBy: principal.name,
     });
+    this.liveCache.delete(principal.tenant);
     if (result.outcome === 'conflict') {
       const latest = result.latest.version;
       throw new DomainError(
@@ -69,9 +75,17 @@ export class PoliciesService {
     return record;
   }
 
-  /** The live policy set of a tenant (latest version of each policy), ready to evaluate. */
+  /**
+   * The live policy set of a tenant (latest version of each policy), ready to evaluate. Cached
+   * for LIVE_TTL_MS: admission sees a new version from another gateway within that time (this
+   * gateway's own writes take effect at once); the worker re-checks the live policy at dispatch.
+   */
   async live(tenant: string): Promise<PolicyVersion[]> {
-    return (await this.repo.latest(tenant)).map(toPolicyVersion);
+    const hit = this.liveCache.get(tenant);
+    if (hit && hit.expires > Date.now()) return hit.policies;
+    const policies = (await this.repo.latest(tenant)).map(toPolicyVersion);
+    this.liveCache.set(tenant, { policies, expires: Date.now() + LIVE_TTL_MS });
+    return policies;
   }
 }
 

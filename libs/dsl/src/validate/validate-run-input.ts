@@ -1,7 +1,29 @@
 import type { Json, PipelinePlan } from '../plan/plan.types';
 import { formatPath, type Problem } from '../parse/problem';
 import type { Ajv } from 'ajv';
-import { compileSchema, instanceIssues, withAjv } from './json-schema-check';
+import { compileSchema, instanceIssues, withAjv, type CompiledSchema } from './json-schema-check';
+
+/**
+ * Compiled input validators by plan digest (plans are immutable, so the digest identifies the
+ * schema). Compiling costs milliseconds; a gateway validates the same few plans over and over.
+ * A compiled function stays valid after the shared Ajv forgets its schema.
+ */
+const compiledByDigest = new Map<string, CompiledSchema>();
+const MAX_CACHED = 500;
+
+function compiledFor(ajv: Ajv, plan: PipelinePlan, schema: object): CompiledSchema {
+  const hit = compiledByDigest.get(plan.digest);
+  if (hit) {
+    compiledByDigest.delete(plan.digest);
+    compiledByDigest.set(plan.digest, hit);
+    return hit;
+  }
+  const compiled = compileSchema(ajv, schema);
+  compiledByDigest.set(plan.digest, compiled);
+  if (compiledByDigest.size > MAX_CACHED)
+    compiledByDigest.delete(compiledByDigest.keys().next().value as string);
+  return compiled;
+}
 
 /**
  * Checks a run input against the plan's input schema. Problems have code `invalid-run-input` and
@@ -10,11 +32,12 @@ import { compileSchema, instanceIssues, withAjv } from './json-schema-check';
 export function validateRunInput(plan: PipelinePlan, input: Json | undefined): Problem[] {
   const schema = plan.inputSchema;
   if (!schema) return [];
-  return withAjv((ajv) => check(ajv, schema, input));
+  const cached = compiledByDigest.get(plan.digest);
+  if (cached) return check(cached, input);
+  return withAjv((ajv) => check(compiledFor(ajv, plan, schema), input));
 }
 
-function check(ajv: Ajv, schema: object, input: Json | undefined): Problem[] {
-  const compiled = compileSchema(ajv, schema);
+function check(compiled: CompiledSchema, input: Json | undefined): Problem[] {
   if (!compiled.ok) {
     return [
       {
