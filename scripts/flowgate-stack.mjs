@@ -7,7 +7,7 @@
 //   test   setup, then every suite: lint, format, typecheck, unit, integration, end to end
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -184,30 +184,71 @@ const SUITES = [
   },
   { name: 'format', cmd: ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level=warn'] },
   { name: 'typecheck', cmd: ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json'] },
-  { name: 'unit', cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.unit.config.mts'] },
-  {
-    name: 'integration',
-    cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.integration.config.mts'],
-  },
-  { name: 'e2e', cmd: ['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.e2e.config.mts'] },
+  vitestSuite('unit'),
+  vitestSuite('integration'),
+  vitestSuite('e2e'),
 ];
+
+/** A vitest suite; its JSON report (for the test counts of the summary) goes to .flowgate/test-results. */
+function vitestSuite(name) {
+  const report = join(root, '.flowgate', 'test-results', `${name}.json`);
+  return {
+    name,
+    report,
+    cmd: [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--config',
+      `vitest.${name}.config.mts`,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+  };
+}
+
+/** Passed/failed test counts of a vitest JSON report (undefined when the run wrote none). */
+function testCounts(report) {
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
 
 async function test(env, only) {
   const results = [];
   for (const suite of SUITES.filter((s) => !only.length || only.includes(s.name))) {
     say(`── ${suite.name} ──`);
     const started = Date.now();
+    if (suite.report) rmSync(suite.report, { force: true });
     const preCode = suite.pre
       ? await foreground(process.execPath, suite.pre, { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' })
       : 0;
     const code = preCode === 0 ? await foreground(process.execPath, suite.cmd, env) : preCode;
-    results.push({ name: suite.name, ok: code === 0, seconds: Math.round((Date.now() - started) / 1000) });
+    const counts = suite.report ? testCounts(suite.report) : undefined;
+    results.push({
+      name: suite.name,
+      ok: code === 0,
+      seconds: Math.round((Date.now() - started) / 1000),
+      counts,
+    });
   }
   say('── summary ──');
-  for (const r of results) say(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name} (${r.seconds} s)`);
-  const failed = results.filter((r) => !r.ok).length;
-  process.stdout.write(`suites: ${results.length - failed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
+  for (const r of results) {
+    const detail = r.counts ? `, ${r.counts.passed} passed, ${r.counts.failed} failed` : '';
+    say(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name} (${r.seconds} s${detail})`);
+  }
+  const failedSuites = results.filter((r) => !r.ok).length;
+  const passedTests = results.reduce((n, r) => n + (r.counts?.passed ?? 0), 0);
+  const failedTests = results.reduce((n, r) => n + (r.counts?.failed ?? 0), 0);
+  process.stdout.write(`suites: ${results.length - failedSuites} passed, ${failedSuites} failed\n`);
+  // The closing line: tests across every vitest suite (a failed lint/format/typecheck counts as one failure).
+  process.stdout.write(
+    `tests: ${passedTests} passed, ${failedTests + (failedSuites && !failedTests ? failedSuites : 0)} failed\n`,
+  );
+  return failedSuites === 0 ? 0 : 1;
 }
 
 const [command = 'start', ...rest] = process.argv.slice(2);
