@@ -87,3 +87,34 @@ describe('simple path fast path', () => {
     );
   });
 });
+
+describe('template evaluation: the synchronous simple path agrees with JSONata', () => {
+  it('gives the same values for value, interpolated and nested templates', async () => {
+    const { evaluateTemplate } = await import('../src/runtime/expressions');
+    const ctx = {
+      input: { name: 'Ada', n: 3, obj: { a: 1 } },
+      steps: {},
+      item: { t: 'x' },
+      index: 2,
+      run: {},
+    } as never;
+    const templates = [
+      '${ input.name }',
+      '  ${ input.n }  ',
+      'Hello, ${ input.name }! (${ index })',
+      { a: '${ input.obj }', b: ['${ item.t }', 'lit', 5, null, true], c: { d: '${ input.missing }' } },
+      'n=${ input.n + 1 }',
+    ];
+    for (const t of templates) {
+      const viaSimple = await evaluateTemplate(t as never, ctx, 'p', 'with');
+      // The general path: force JSONata by wrapping each expression so it is not a plain path.
+      const general = JSON.parse(
+        JSON.stringify(t).replace(/\$\{ ([^}]+) \}/g, (_m, e: string) => `\${ (${e}) }`),
+      );
+      expect(viaSimple).toEqual(await evaluateTemplate(general as never, ctx, 'p', 'with'));
+    }
+    expect(await evaluateTemplate('$${ not an expression }', ctx, 'p', 'with')).toBe(
+      '${ not an expression }',
+    );
+  });
+});

@@ -75,8 +75,77 @@ export async function evaluate(
   }
 }
 
+const NOT_SIMPLE = Symbol('not simple');
+
+/**
+ * Synchronous evaluation of a template whose expressions are all plain dotted paths (the usual
+ * `with: { text: "${ steps.a.output.text }" }`): no promise per node, which matters because the
+ * workflow sandbox records a stack trace for every promise. Returns NOT_SIMPLE to defer to the
+ * general (JSONata) evaluation; results are identical to it.
+ */
+function simpleTemplate(template: Template, ctx: ExprContext): Json | typeof NOT_SIMPLE {
+  if (typeof template === 'string') {
+    if (!template.includes('${')) return template;
+    const resolve = (expr: string): Json | typeof NOT_SIMPLE => {
+      const segments = simplePathSegments(expr);
+      const direct = segments ? resolveSimplePath(segments, ctx) : undefined;
+      return direct ? toJson(direct.value) : NOT_SIMPLE;
+    };
+    try {
+      // Same rules as the general path: a sole `${ }` (after trimming) keeps the value's type.
+      const sole = soleExpression(template);
+      if (sole !== undefined) return resolve(sole);
+      let out = '';
+      for (const part of splitTemplate(template)) {
+        if (part.kind === 'text') {
+          out += part.text;
+          continue;
+        }
+        const value = resolve(part.expr);
+        if (value === NOT_SIMPLE) return NOT_SIMPLE;
+        out += interpolate(value);
+      }
+      return out;
+    } catch {
+      return NOT_SIMPLE;
+    }
+  }
+  if (Array.isArray(template)) {
+    const out: Json[] = [];
+    for (const item of template) {
+      const v = simpleTemplate(item ?? null, ctx);
+      if (v === NOT_SIMPLE) return NOT_SIMPLE;
+      out.push(v);
+    }
+    return out;
+  }
+  if (template !== null && typeof template === 'object') {
+    const out: { [key: string]: Json } = {};
+    for (const [k, v] of Object.entries(template)) {
+      const value = simpleTemplate(v, ctx);
+      if (value === NOT_SIMPLE) return NOT_SIMPLE;
+      out[k] = value;
+    }
+    return out;
+  }
+  return template;
+}
+
 /** Evaluates a template: every string with `${ }` parts, recursively through arrays and objects. */
 export async function evaluateTemplate(
+  template: Template,
+  ctx: ExprContext,
+  stepPath: string,
+  field: string,
+): Promise<Json> {
+  if (!inWorkflowContext() || patched(SIMPLE_PATH_PATCH)) {
+    const simple = simpleTemplate(template, ctx);
+    if (simple !== NOT_SIMPLE) return simple;
+  }
+  return evaluateTemplateGeneral(template, ctx, stepPath, field);
+}
+
+async function evaluateTemplateGeneral(
   template: Template,
   ctx: ExprContext,
   stepPath: string,
@@ -101,14 +170,14 @@ export async function evaluateTemplate(
   if (Array.isArray(template)) {
     const out: Json[] = [];
     for (let i = 0; i < template.length; i++) {
-      out.push(await evaluateTemplate(template[i] ?? null, ctx, stepPath, `${field}[${i}]`));
+      out.push(await evaluateTemplateGeneral(template[i] ?? null, ctx, stepPath, `${field}[${i}]`));
     }
     return out;
   }
   if (template !== null && typeof template === 'object') {
     const out: { [key: string]: Json } = {};
     for (const [k, v] of Object.entries(template)) {
-      out[k] = await evaluateTemplate(v, ctx, stepPath, `${field}.${k}`);
+      out[k] = await evaluateTemplateGeneral(v, ctx, stepPath, `${field}.${k}`);
     }
     return out;
   }
