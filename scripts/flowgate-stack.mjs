@@ -5,6 +5,7 @@
 //   setup  install what is missing (npm packages, the Temporal CLI), then build
 //   start  setup, then run the local stack in the foreground (`flowgate dev`)
 //   test   setup, then every suite: lint, format, typecheck, unit, integration, end to end
+//   chaos  setup, then the reliability suite (docs/reliability.md): restarts, SIGSTOP, fuzzing, soak
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -270,6 +271,21 @@ switch (command) {
     process.exitCode = await test(env, rest);
     break;
   }
+  case 'chaos': {
+    const env = setup();
+    process.exitCode = await foreground(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--config',
+        'vitest.reliability.config.mts',
+        ...rest,
+      ],
+      env,
+    );
+    break;
+  }
   default:
-    fail(`unknown command '${command}': use setup, start or test`);
+    fail(`unknown command '${command}': use setup, start, test or chaos`);
 }

@@ -121,7 +121,7 @@ beforeAll(async () => {
     expect(res.status, await res.clone().text()).toBe(201);
   }
   keys.viewer = await createKey({ name: 'e2e-viewer', role: 'viewer' });
-  keys.approver = await createKey({ name: 'e2e-approver', role: 'approver' });
+  keys.approver = await createKey({ name: 'e2e-approver', role: 'approver', groups: ['support-lead'] });
   keys.acme = await createKey({ name: 'acme-operator', role: 'operator', tenant: 'acme' });
   keys.limited = await createKey({ name: 'e2e-limited', role: 'viewer', rateLimitPerMinute: 5 });
 });
@@ -141,9 +141,11 @@ describe('API keys', () => {
         prefix: keys.viewer.prefix,
         role: 'viewer',
         tenant: 'default',
+        groups: [],
         revokedAt: null,
       }),
     );
+    expect(listed.items.find((k) => k.id === keys.approver.id)?.groups).toEqual(['support-lead']);
     expect(JSON.stringify(listed)).not.toContain(keys.viewer.token);
     expect(Object.keys(viewer)).not.toContain('hash');
     // acme's key is not listed in the default tenant, but the system tenant's admin may ask for it.
@@ -622,6 +624,66 @@ describe('projection', () => {
   });
 });
 
+describe('large outputs by reference', () => {
+  // core.echo returns its ~400 KB input: above 256 KB, so the worker stores it as a blob and the
+  // history (and the run output in PostgreSQL) hold only a reference.
+  const document = {
+    apiVersion: 'flowgate/v1',
+    kind: 'Pipeline',
+    metadata: { name: 'gw-large-output', version: 1 },
+    spec: {
+      steps: [{ id: 'echo', uses: 'core.echo', with: { text: '${ input.text }' } }],
+      output: "${ { 'doc': steps.echo.output, 'size': steps.echo.output.size } }",
+    },
+  };
+  const text = 'lorem ipsum '.repeat(35_000);
+
+  it('resolves references in GET /v1/runs/:id and GraphQL, serves the blob, hides it from other tenants', async () => {
+    const res = await admin('/runs', { method: 'POST', json: { pipeline: document, input: { text } } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const started = await json<RunView>(res);
+    const done = await runUntil(started.id, (r) => r.status === 'succeeded' || r.status === 'failed');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const bytes = Buffer.byteLength(JSON.stringify({ text }));
+    // The caller gets the value; the expression saw the reference (its size).
+    expect(done.output).toEqual({ doc: { text }, size: bytes });
+
+    // Stored: a reference in the projection, the value in `blobs`.
+    const pg = new PgClient({ connectionString: db.url });
+    await pg.connect();
+    let blobId: string;
+    try {
+      const row = (await pg.query('SELECT output FROM runs WHERE id = $1', [started.id])).rows[0] as {
+        output: { doc: { $ref: string; size: number; sha256: string; preview: string } };
+      };
+      expect(row.output.doc).toMatchObject({ $ref: expect.stringMatching(/^blob:/), size: bytes });
+      blobId = row.output.doc.$ref.slice('blob:'.length);
+    } finally {
+      await pg.end();
+    }
+
+    const blob = await admin(`/runs/${started.id}/blobs/${blobId}`);
+    expect(blob.status).toBe(200);
+    expect(blob.headers.get('content-type')).toContain('application/json');
+    expect(await blob.json()).toEqual({ text });
+    expect((await admin(`/runs/${started.id}/blobs/nope`)).status).toBe(404);
+    expect((await as(keys.acme)(`/runs/${started.id}/blobs/${blobId}`)).status).toBe(404);
+
+    const client = graphqlClient(stack.info.graphqlUrl, stack.info.apiKey);
+    const viaGql = await client.request<{ run: { output: unknown } }>(
+      gql`
+        query ($id: ID!) {
+          run(id: $id) {
+            output
+          }
+        }
+      `,
+      { id: started.id },
+    );
+    expect(viaGql.run.output).toEqual({ doc: { text }, size: bytes });
+  });
+});
+
 describe('limits and documents', () => {
   it('rate-limits per key with 429 problem+json and Retry-After', async () => {
     const limited = as(keys.limited);
@@ -661,10 +723,17 @@ describe('limits and documents', () => {
       '/v1/runs/{id}/events',
       '/v1/runs/{id}/cancel',
       '/v1/runs/{id}/retry',
+      '/v1/runs/{id}/resume',
+      '/v1/runs/{id}/blobs/{blobId}',
+      '/v1/approvals',
       '/v1/api-keys/{id}',
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
+    // Resume is the update-based handler (200 with the step's state), not the old signal (202).
+    const resume = doc.paths['/v1/runs/{id}/resume']!.post! as { responses?: Record<string, unknown> };
+    expect(Object.keys(resume.responses ?? {})).toEqual(expect.arrayContaining(['200', '403', '404', '409']));
+    expect(Object.keys(resume.responses ?? {})).not.toContain('202');
     expect(doc.paths['/v1/runs']!.get!.parameters!.map((p) => p.name)).toEqual(
       expect.arrayContaining(['status', 'pipeline', 'tag', 'cursor']),
     );

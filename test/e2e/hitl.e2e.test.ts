@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'pg';
-import { ApiKeysRepository, generateApiKey, parseApiKey } from '@flowgate/store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { alive, startDevStack, type RunningStack } from '../support/dev-stack-process';
 
 /**
  * Human in the loop on the real stack: a run pauses at a 2-of-3 approval, survives a worker
  * crash while it waits (the stack restarts the worker), and completes once two approvers have
- * approved through REST. Also: a non-approver is refused, a repeated vote changes nothing.
+ * approved through REST and GraphQL (`resume`, by a group approver). Also: a non-approver is
+ * refused, a repeated vote changes nothing, the run shows whom it waits for.
  */
 
 interface RunView {
   id: string;
   status: string;
   output: Record<string, unknown> | null;
+  waitingFor: { stepPath: string; kind: string; roles: string[]; users: string[]; quorum: number }[] | null;
 }
 
 let stack: RunningStack;
@@ -77,9 +78,7 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
     db = await createTestDatabase();
     stack = await startDevStack({ DATABASE_URL: db.url });
     pool = new Pool({ connectionString: stack.info.databaseUrl });
-    const keys = new ApiKeysRepository(pool);
-    const admin = await keys.findByPrefix(parseApiKey(stack.info.apiKey)?.prefix ?? '');
-    const tenant = admin?.tenant ?? 'default';
+    // Keys with approver groups, created through the API (POST /v1/api-keys { groups }).
     const people: [string, 'approver' | 'viewer', string[]][] = [
       ['ana', 'approver', []],
       ['bo', 'approver', ['support-lead']],
@@ -88,10 +87,19 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
       ['vic', 'viewer', ['support-lead']],
     ];
     for (const [name, role, groups] of people) {
-      const key = await generateApiKey();
-      await keys.insert({ prefix: key.prefix, hash: key.hash, name, tenant, role, groups });
-      tokens[name] = key.token;
+      const res = await call(stack.info.apiKey)('/api-keys', {
+        method: 'POST',
+        json: { name, role, groups },
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      const created = (await res.json()) as { token: string; groups: string[] };
+      expect(created.groups).toEqual(groups);
+      tokens[name] = created.token;
     }
+    const listed = (await (await call(stack.info.apiKey)('/api-keys')).json()) as {
+      items: { name: string; groups: string[] }[];
+    };
+    expect(listed.items.find((k) => k.name === 'bo')?.groups).toEqual(['support-lead']);
   });
 
   afterAll(async () => {
@@ -106,11 +114,20 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
     expect(started.status).toBe(201);
     const runId = ((await started.json()) as RunView).id;
 
-    // The run waits, and the approvers see the request.
-    await waitFor(async () => {
+    // The run waits, shows whom it waits for, and the approvers see the request.
+    const waiting = await waitFor(async () => {
       const r = (await (await admin(`/runs/${runId}`)).json()) as RunView;
-      return r.status === 'waiting' ? r : undefined;
+      return r.status === 'waiting' && r.waitingFor ? r : undefined;
     }, 'run waiting');
+    expect(waiting.waitingFor).toEqual([
+      expect.objectContaining({
+        stepPath: 'review',
+        kind: 'approval',
+        roles: ['support-lead'],
+        users: ['ana'],
+        quorum: 2,
+      }),
+    ]);
     const listed = await waitFor(async () => {
       const res = await call(tokens.bo as string)('/approvals?status=pending');
       const body = (await res.json()) as {
@@ -167,6 +184,25 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
       i: { runId, stepId: 'review', decision: 'approve' },
     });
     expect(refusedGql.errors?.[0]?.extensions?.code).toBe('forbidden');
+    // …and so does `resume` (the same update, the same codes).
+    const resumeGql = 'mutation($i: ResumeInput!) { resume(input: $i) { runId stepId status accepted } }';
+    const refusedResume = await gql('eve', resumeGql, {
+      i: { runId, stepId: 'review', decision: 'approve' },
+    });
+    expect(refusedResume.errors?.[0]?.extensions?.code).toBe('forbidden');
+    const runGql = await gql(
+      'bo',
+      'query($id: ID!) { run(id: $id) { status waitingFor { stepPath kind roles users quorum } } }',
+      {
+        id: runId,
+      },
+    );
+    expect(runGql.data?.run).toEqual({
+      status: 'waiting',
+      waitingFor: [
+        { stepPath: 'review', kind: 'approval', roles: ['support-lead'], users: ['ana'], quorum: 2 },
+      ],
+    });
 
     const decide = (who: string, json: unknown) =>
       call(tokens[who] as string)(`/runs/${runId}/resume`, { method: 'POST', json });
@@ -195,12 +231,12 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
     const again = await decide('ana', { stepId: 'review', decision: 'approve' });
     expect(await again.json()).toMatchObject({ status: 'pending', approvals: 1, duplicate: true });
 
-    const second = await decide('cy', { stepId: 'review', decision: 'approve', comment: 'ok' });
-    expect(await second.json()).toMatchObject({
-      status: 'approved',
-      approvals: 2,
-      output: { approved: true, decidedBy: ['ana', 'cy'] },
+    // The second approval through GraphQL `resume`, by cy: an approver through its group only.
+    const second = await gql('cy', resumeGql, {
+      i: { runId, stepId: 'review', decision: 'approve', comment: 'ok' },
     });
+    expect(second.errors).toBeUndefined();
+    expect(second.data?.resume).toEqual({ runId, stepId: 'review', status: 'approved', accepted: true });
     const late = await decide('bo', { stepId: 'review', decision: 'reject' });
     expect([409]).toContain(late.status);
 
@@ -208,7 +244,11 @@ describe('HITL end to end: approval survives a worker crash, 2 of 3 approve thro
       const r = (await (await admin(`/runs/${runId}`)).json()) as RunView;
       return r.status === 'succeeded' ? r : undefined;
     }, 'run succeeded');
-    expect(done.output).toMatchObject({ route: 'shipped', review: { decision: 'approved', approved: true } });
+    expect(done.output).toMatchObject({
+      route: 'shipped',
+      review: { decision: 'approved', approved: true, decidedBy: ['ana', 'cy'] },
+    });
+    expect(done.waitingFor).toBeNull();
 
     // Audit: every vote and the decision, with actor and comment.
     const audit = await waitFor(async () => {

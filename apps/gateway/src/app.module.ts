@@ -7,6 +7,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { ApiKeyVerifier } from './auth/api-key-verifier.service';
 import { AuthModule } from './auth/auth.module';
 import { CircuitsModule } from './circuits/circuits.module';
+import { CodecModule } from './codec/codec.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { ConfigModule } from './config/config.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
@@ -14,10 +15,12 @@ import { graphqlOptions } from './graphql/graphql-options';
 import { HealthModule } from './health/health.module';
 import { DatabaseModule } from './infra/database.module';
 import { TemporalModule } from './infra/temporal.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { PoliciesModule } from './policies/policies.module';
 import { RunsModule } from './runs/runs.module';
+import { SchedulesModule } from './schedules/schedules.module';
 
 @Module({})
 export class AppModule {
@@ -43,6 +46,9 @@ export class AppModule {
         ApiKeysModule,
         OpenApiModule,
         CircuitsModule,
+        SchedulesModule,
+        CodecModule,
+        ObservabilityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -1,3 +1,5 @@
+// First: installs the HTTP instrumentation before Fastify loads (a no-op unless tracing is configured).
+import './observability/instrument';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,6 +10,8 @@ import { PinoNestLogger } from './common/logging/pino-nest.logger';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './common/errors/problem-details.filter';
 import { loadGatewayConfig } from './config/gateway.config';
 import { requestStatements, SQL_STATEMENTS_HEADER } from './infra/sql-statement-counter';
+import { gatewayMetrics } from './observability/gateway-metrics';
+import { installHttpObservability } from './observability/http-observability';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
     trustProxy: true,
   });
   const fastify = adapter.getInstance();
+  installHttpObservability(adapter, gatewayMetrics());
   if (config.FLOWGATE_SQL_STATEMENT_HEADER) {
     // Diagnostics: how many SQL statements each request ran (the DataLoader budget is checked with it).
     fastify.addHook('onRequest', (_req, _reply, done) => requestStatements.run({ count: 0 }, done));

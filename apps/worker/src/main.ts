@@ -4,17 +4,32 @@ import { ActivityModuleError, toCatalog } from '@flowgate/activities';
 import { ActivityCatalogRepository, createPool, migrate } from '@flowgate/store';
 import { loadWorkerConfig } from './config/worker.config';
 import { TemporalPinoLogger } from './logging/temporal-pino.logger';
+import { WorkerObservability } from './observability/worker-observability';
 import { createFlowgateWorker } from './worker';
 
 /** Worker process: polls the task queue until SIGINT/SIGTERM, then drains and exits. */
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger('flowgate-worker', config.LOG_LEVEL);
-  Runtime.install({ logger: new TemporalPinoLogger(logger.child({ component: 'temporal-sdk' })) });
+  // Traces (OTLP when configured), metrics, /healthz, /readyz: see docs/operations.md#observability.
+  const observability = await WorkerObservability.create(config, logger);
+  await observability.startHttp();
+  const sdkLogger = new TemporalPinoLogger(logger.child({ component: 'temporal-sdk' }));
+  const telemetryOptions = observability.runtimeTelemetry();
+  try {
+    Runtime.install({ logger: sdkLogger, ...(telemetryOptions ? { telemetryOptions } : {}) });
+  } catch (err) {
+    // Only the automatic loopback port may have been taken meanwhile; an explicit address must work.
+    if (!telemetryOptions || config.FLOWGATE_TEMPORAL_METRICS_ADDRESS) throw err;
+    observability.dropTemporalMetrics(err as Error);
+    Runtime.install({ logger: sdkLogger });
+  }
   if (config.FLOWGATE_MIGRATE) await migrate(config.DATABASE_URL, logger);
   const pool = createPool(config.DATABASE_URL, { max: 10 });
-  const { worker, connection, identity, definitions, projector, closeActivities } =
-    await createFlowgateWorker(config, pool, logger);
+  observability.attach({ pool });
+  const { worker, connection, identity, definitions, circuits, projector, closeActivities } =
+    await createFlowgateWorker(config, pool, logger, observability.hooks());
+  observability.attach({ worker, connection, circuits });
   await new ActivityCatalogRepository(pool).publish([...toCatalog(definitions).values()], identity);
 
   const stop = (reason: string) => {
@@ -39,6 +54,7 @@ async function main(): Promise<void> {
     await projector.stop();
     await connection.close();
     await closeActivities();
+    await observability.close();
     await pool.end();
     logger.info('worker stopped');
   }

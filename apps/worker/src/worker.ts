@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { flowgateDataConverter } from '@flowgate/codec';
 import type { Logger } from '@flowgate/config';
 import {
   assembleActivities,
@@ -14,6 +15,7 @@ import {
 } from '@flowgate/activities';
 import {
   ApprovalsRepository,
+  BlobsRepository,
   CircuitBreakersRepository,
   RunTreeRepository,
   StepsRepository,
@@ -21,6 +23,7 @@ import {
 import type { Pool } from 'pg';
 import type { WorkerConfig } from './config/worker.config';
 import { StepProjectionInterceptor } from './interceptors/step-projection.interceptor';
+import type { WorkerObservabilityHooks } from './observability/worker-observability';
 import { createPolicyEnforcement } from './policy/create-policy-enforcement';
 import { loadPolicyEnforcementConfig } from './policy/policy-enforcement.config';
 import { RunTreeProjector } from './projection/run-tree-projector';
@@ -92,6 +95,8 @@ export async function createFlowgateWorker(
   config: WorkerConfig,
   pool: Pool,
   logger: Logger,
+  /** Tracing and metrics interceptors and sinks (WorkerObservability.hooks()). */
+  observability?: WorkerObservabilityHooks,
 ): Promise<FlowgateWorker> {
   // Activity modules first: a bad module stops start-up before anything connects.
   const { definitions, circuits, close } = await loadActivityDefinitions(config, pool, logger);
@@ -100,7 +105,7 @@ export async function createFlowgateWorker(
   const secrets = config.FLOWGATE_SECRETS_DIR
     ? new FileSecretProvider(config.FLOWGATE_SECRETS_DIR)
     : new EnvSecretProvider();
-  const activities = createActivities(definitions, { secrets });
+  const activities = createActivities(definitions, { secrets, blobs: new BlobsRepository(pool) });
   const steps = new StepsRepository(pool);
   const projector = new RunTreeProjector(
     new RunTreeRepository(pool),
@@ -116,19 +121,27 @@ export async function createFlowgateWorker(
     : { workflowsPath: workflowsEntry };
   logger.info({ prebuiltBundle: 'workflowBundle' in workflowSource }, 'loading interpreter workflows');
 
+  // Payload encryption (FLOWGATE_PAYLOAD_KEYS): the codec runs outside the workflow sandbox.
+  const dataConverter = flowgateDataConverter(config.FLOWGATE_PAYLOAD_KEYS);
   const worker = await Worker.create({
     connection,
+    ...(dataConverter ? { dataConverter } : {}),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.FLOWGATE_TASK_QUEUE,
     identity,
     ...workflowSource,
     activities,
-    sinks: projector.sinks(),
+    sinks: observability ? observability.sinks(projector.sinks()) : projector.sinks(),
     interceptors: {
       activity: [
+        ...(observability?.activityInterceptors ?? []),
         () => ({ inbound: new StepProjectionInterceptor(steps, identity, logger) }),
         ...(policyEnforcement ? [policyEnforcement] : []),
       ],
+      // A prebuilt bundle already contains the workflow interceptors (bundle-workflows.ts).
+      ...(observability && 'workflowsPath' in workflowSource
+        ? { workflowModules: observability.workflowModules }
+        : {}),
     },
     maxConcurrentActivityTaskExecutions: config.FLOWGATE_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.FLOWGATE_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -2,6 +2,7 @@ export * from './sdk/define-activity';
 export * from './sdk/activity-helpers';
 export * from './sdk/catalog';
 export * from './sdk/to-temporal';
+export * from './sdk/blob-refs';
 export * from './sdk/load-activity-modules';
 export * from './secrets/secret-provider';
 export * from './secrets/secret-refs';

@@ -15,3 +15,7 @@ export * from './repositories/policies.repository';
 export * from './repositories/quotas.repository';
 export * from './repositories/run-tree.repository';
 export * from './repositories/approvals.repository';
+export * from './repositories/blobs.repository';
+export * from './repositories/schedules.repository';
+export * from './repositories/dead-letter.repository';
+export * from './blobs/blob-refs';

@@ -71,7 +71,7 @@ export function registerSchedulesCommand(program: Command): void {
       group
         .command(verb)
         .description(description)
-        .argument('<scheduleId>', 'schedule id')
+        .argument('<schedule>', 'schedule id (flowgate:<tenant>:<pipeline>) or pipeline name')
         .option('--note <text>', 'recorded with the action'),
     ).action(
       action((ctx, id: string) => scheduleActionCommand(ctx, verb, id, ctx.options as { note?: string })),

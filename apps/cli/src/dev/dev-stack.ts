@@ -5,7 +5,7 @@ import { migrate, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@fl
 import { ensureDevAdminKey } from './dev-admin-key';
 import type { DevStackConfig } from './dev-stack.config';
 import { ManagedProcess } from './managed-process';
-import { assertPortFree } from './ports';
+import { assertPortFree, freePort } from './ports';
 import { registerExamples } from './register-examples';
 import { findTemporalBinary, startTemporalDevServer, type TemporalServerHandle } from './temporal-dev-server';
 import { httpOk, waitFor } from './wait-for';
@@ -95,10 +95,16 @@ export class DevStack {
       FLOWGATE_EXIT_WITH_PARENT: 'true',
     };
     for (let i = 1; i <= c.FLOWGATE_WORKERS; i++) {
+      // Each worker serves /metrics, /healthz, /readyz on its own port: FLOWGATE_WORKER_HTTP_PORT
+      // for the first one when set (0 turns them all off), free ports otherwise.
+      const setPort = process.env.FLOWGATE_WORKER_HTTP_PORT;
+      const httpPort = setPort === '0' ? 0 : i === 1 && setPort ? Number(setPort) : await freePort();
       this.spawn(`worker-${i}`, join(c.root, 'apps', 'worker', 'dist', 'main.js'), {
         ...common,
         FLOWGATE_WORKER_IDENTITY: `dev-worker-${i}`,
+        FLOWGATE_WORKER_HTTP_PORT: String(httpPort),
       });
+      if (httpPort) this.io.line('flowgate', `worker-${i} metrics: http://127.0.0.1:${httpPort}/metrics`);
     }
     const gatewayUrl = `http://127.0.0.1:${c.PORT}`;
     this.spawn('gateway', join(c.root, 'apps', 'gateway', 'dist', 'main.js'), {

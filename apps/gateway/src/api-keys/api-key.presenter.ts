@@ -9,6 +9,7 @@ export function presentApiKey(k: ApiKeyRecord) {
     tenant: k.tenant,
     role: k.role,
     rateLimitPerMinute: k.rateLimitPerMinute,
+    groups: k.groups,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,

@@ -33,13 +33,20 @@ export class ApiKeysService {
       tenant,
       role: body.role,
       rateLimitPerMinute: body.rateLimitPerMinute ?? null,
+      groups: [...new Set(body.groups ?? [])],
     });
     await this.audit.append({
       tenant,
       actor: principal.name,
       action: 'api_key.created',
       subject: record.id,
-      details: { prefix: record.prefix, role: record.role, name: record.name, by: principal.tenant },
+      details: {
+        prefix: record.prefix,
+        role: record.role,
+        name: record.name,
+        groups: record.groups,
+        by: principal.tenant,
+      },
     });
     return { record, token: generated.token };
   }

@@ -1,8 +1,12 @@
-import { coreEnvShape, parseEnv, port, positiveInt } from '@flowgate/config';
+import { payloadKeysVariable } from '@flowgate/codec';
+import { coreEnvShape, parseEnv, port, positiveInt, telemetryEnvShape } from '@flowgate/config';
 import { z } from 'zod';
 
 const gatewayEnv = z.object({
   ...coreEnvShape,
+  ...telemetryEnvShape,
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>` (else it is public like /healthz). */
+  FLOWGATE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   FLOWGATE_PUBLIC_URL: z.url('must be a URL').optional(),
@@ -34,6 +38,21 @@ const gatewayEnv = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Payload encryption keys (`<id>:<base64 32 bytes>`, comma-separated, the first encrypts): when
+   * set, the Temporal client encrypts every payload (AES-256-GCM) and `/codec/*` is served.
+   */
+  FLOWGATE_PAYLOAD_KEYS: payloadKeysVariable,
+  /** Origins allowed to call `/codec/*` from a browser (comma-separated); default: the origin of TEMPORAL_UI_URL. */
+  FLOWGATE_CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    ),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

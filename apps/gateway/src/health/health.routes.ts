@@ -28,4 +28,21 @@ export const healthRoutes: RouteSpec[] = [
       503: { description: 'A dependency is down' },
     },
   },
+  {
+    method: 'GET',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics (text exposition format); see docs/operations.md',
+    description:
+      'Public unless `FLOWGATE_METRICS_TOKEN` is set: then it needs `Authorization: Bearer <token>`.',
+    tag: 'health',
+    permission: 'public',
+    responses: {
+      200: { description: 'The metrics, `text/plain; version=0.0.4`', schema: z.string() },
+      401: {
+        description:
+          '`unauthenticated`: FLOWGATE_METRICS_TOKEN is set and the bearer token is missing or wrong',
+      },
+    },
+  },
 ];

@@ -39,9 +39,9 @@ export class PipelinesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { text, format } = documentText(body, contentType);
-    const { created, record, warnings } = await this.pipelines.register(principal, text, format);
+    const { created, record, warnings, schedule } = await this.pipelines.register(principal, text, format);
     void reply.status(created ? 201 : 200);
-    return { ...presentPipeline(record), created, warnings };
+    return { ...presentPipeline(record), created, warnings, schedule };
   }
 
   @Post('validate')

@@ -21,6 +21,15 @@ const documentBody = {
   description: 'The pipeline document (YAML or JSON); see docs/dsl.md',
   required: true,
 };
+const scheduleOutcome = z
+  .object({
+    outcome: z.enum(['created', 'updated', 'deleted', 'none', 'superseded']),
+    scheduleId: z.string().optional(),
+    latestVersion: z.number().int().optional(),
+  })
+  .describe(
+    "What happened to the pipeline's Temporal Schedule: `created`/`updated` from `spec.schedule`, `deleted` (this latest version has none), `none`, or `superseded` (a newer version exists and keeps its schedule)",
+  );
 const name = { name: { description: 'Pipeline name', schema: z.string() } };
 
 export const pipelinesRoutes: RouteSpec[] = [
@@ -35,13 +44,21 @@ export const pipelinesRoutes: RouteSpec[] = [
     responses: {
       201: {
         description: 'Registered',
-        schema: pipelineSchema.extend({ created: z.boolean(), warnings: z.array(z.unknown()) }),
+        schema: pipelineSchema.extend({
+          created: z.boolean(),
+          warnings: z.array(z.unknown()),
+          schedule: scheduleOutcome,
+        }),
       },
       200: {
-        description: 'Same version, same content: unchanged',
-        schema: pipelineSchema.extend({ created: z.boolean() }),
+        description: 'Same version, same content: unchanged (its schedule is synced again)',
+        schema: pipelineSchema.extend({ created: z.boolean(), schedule: scheduleOutcome }),
       },
       409: { description: '`conflict`: the version exists with different content' },
+      503: {
+        description:
+          '`unavailable`: the version is stored but its schedule could not be synced with Temporal; register it again',
+      },
     },
   },
   {

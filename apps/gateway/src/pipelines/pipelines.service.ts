@@ -3,12 +3,16 @@ import { AuditRepository, PipelinesRepository, type PipelineRecord } from '@flow
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
 import type { Principal } from '../auth/principal';
+import { ScheduleSpecError, toTemporalSpec } from '../schedules/schedule-spec';
+import { SchedulesService, type ScheduleSyncOutcome } from '../schedules/schedules.service';
 import { PipelineCompilerService, type PipelineFormat } from './pipeline-compiler.service';
 
 export interface RegisterOutcome {
   created: boolean;
   record: PipelineRecord;
   warnings: unknown[];
+  /** What happened to the pipeline's Temporal Schedule (`spec.schedule`). */
+  schedule: ScheduleSyncOutcome;
 }
 
 /** The pipelines registry: register immutable versions, look them up. */
@@ -26,10 +30,12 @@ export class PipelinesService {
     private readonly repo: PipelinesRepository,
     private readonly compiler: PipelineCompilerService,
     private readonly audit: AuditRepository,
+    private readonly schedules: SchedulesService,
   ) {}
 
   async register(principal: Principal, text: string, format: PipelineFormat): Promise<RegisterOutcome> {
     const { document, plan, warnings } = await this.compiler.compile(principal.tenant, text, format);
+    if (plan.schedule) checkSchedule(plan.schedule);
     const result = await this.repo.insert({
       tenant: principal.tenant,
       name: plan.pipeline.name,
@@ -58,7 +64,10 @@ export class PipelinesService {
         details: { digest: plan.digest },
       });
     }
-    return { created: result.outcome === 'created', record: result.record, warnings };
+    // The latest version's `spec.schedule` becomes (or, absent, removes) the Temporal Schedule.
+    // Also on an unchanged re-registration: that retries a sync that failed before.
+    const schedule = await this.schedules.sync(principal, result.record);
+    return { created: result.outcome === 'created', record: result.record, warnings, schedule };
   }
 
   /** Resolves `name` (latest) or `name@version`. */
@@ -99,5 +108,17 @@ export class PipelinesService {
     const versions = await this.repo.versions(tenant, name);
     if (versions.length === 0) throw DomainError.notFound(`pipeline '${name}'`);
     return versions;
+  }
+}
+
+/** Refuses a schedule Temporal would not take (checked before the version is stored). */
+function checkSchedule(schedule: Parameters<typeof toTemporalSpec>[0]): void {
+  try {
+    toTemporalSpec(schedule);
+  } catch (err) {
+    if (!(err instanceof ScheduleSpecError)) throw err;
+    throw new DomainError(ErrorCode.InvalidPipeline, 'the pipeline document has 1 problem', [
+      { code: 'invalid-schedule', message: err.message, path: 'spec.schedule.cron', severity: 'error' },
+    ]);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { PipelinePlan } from '@flowgate/dsl';
 import {
@@ -17,23 +18,9 @@ import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { TEMPORAL_CLIENT } from '../infra/temporal.module';
-import type { CancelRunBody, ResumeRunBody, RetryRunBody } from './dto/run-control.dto';
+import type { CancelRunBody, RetryRunBody } from './dto/run-control.dto';
 import { applyMergePatch } from './json-merge-patch';
 import { RunsService, type StartedRun } from './runs.service';
-
-/**
- * Signal carrying a human decision or data to a waiting approval/input step. Wire name: the
- * worker's approval and input steps listen for it (payload: DecisionSignal).
- */
-export const DECISION_SIGNAL = 'flowgate.decision';
-
-export interface DecisionSignal {
-  stepId: string;
-  decision?: 'approve' | 'reject';
-  data?: unknown;
-  comment: string;
-  actor: string;
-}
 
 const ACTIVE = new Set(['running', 'waiting']);
 
@@ -41,7 +28,10 @@ export type RetryOutcome =
   | { mode: 'reset'; run: RunRecord; resetToEventId: number; failedStep: string; temporalRunId: string }
   | { mode: 'rerun'; started: StartedRun; retryOf: string };
 
-/** Cancel, retry and resume: the run operations that talk to a running workflow. */
+/**
+ * Cancel and retry: the run operations that talk to a running workflow. (Decisions for waiting
+ * approval/input steps go through ApprovalsService.decide: the `flowgate.decide` update.)
+ */
 @Injectable()
 export class RunControlService {
   private readonly logger = new Logger(RunControlService.name);
@@ -99,46 +89,6 @@ export class RunControlService {
     const input = body.inputPatch ? applyMergePatch(run.input, body.inputPatch) : run.input;
     const started = await this.runs.launch(principal, start.plan as PipelinePlan, input, { retryOf: id });
     return { mode: 'rerun', started, retryOf: id };
-  }
-
-  /** Sends a decision (approval steps) or data (input steps) to a waiting run. */
-  async resume(
-    principal: Principal,
-    id: string,
-    body: ResumeRunBody,
-  ): Promise<{ run: RunRecord; signal: DecisionSignal }> {
-    const run = await this.runs.get(principal, id);
-    if (!ACTIVE.has(run.status)) {
-      throw new DomainError(
-        ErrorCode.InvalidRunState,
-        `run '${id}' has ended (${run.status}); nothing waits for a decision`,
-        [],
-        {
-          runStatus: run.status,
-        },
-      );
-    }
-    const signal: DecisionSignal = {
-      stepId: body.stepId,
-      ...(body.decision !== undefined ? { decision: body.decision } : {}),
-      ...(body.data !== undefined ? { data: body.data } : {}),
-      comment: body.comment,
-      actor: principal.name,
-    };
-    try {
-      await this.client.workflow.getHandle(id).signal(DECISION_SIGNAL, signal);
-    } catch (err) {
-      throw this.temporalError(err, id);
-    }
-    await this.audit.append({
-      tenant: principal.tenant,
-      runId: id,
-      actor: principal.name,
-      action: 'run.decision_sent',
-      subject: body.stepId,
-      details: { decision: body.decision ?? null, comment: body.comment, hasData: body.data !== undefined },
-    });
-    return { run, signal };
   }
 
   private async reset(
@@ -216,10 +166,22 @@ export class RunControlService {
     }
     const payload =
       response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const input = payload ? (decodeJsonPayload(payload as never) as RunPipelineInput | undefined) : undefined;
+    const input = payload
+      ? (decodeJsonPayload((await this.decodeCodecs(payload)) as never) as RunPipelineInput | undefined)
+      : undefined;
     if (!input?.plan)
       throw new DomainError(ErrorCode.InvalidRunState, `the plan of run '${id}' is no longer in Temporal`);
     return input;
+  }
+
+  /** Undoes the client's payload codecs (payload encryption) on a raw history payload. */
+  private async decodeCodecs(
+    payload: temporal.api.common.v1.IPayload,
+  ): Promise<temporal.api.common.v1.IPayload> {
+    let payloads = [payload as Payload];
+    for (const codec of [...this.client.options.loadedDataConverter.payloadCodecs].reverse())
+      payloads = await codec.decode(payloads);
+    return payloads[0] ?? payload;
   }
 
   private async history(id: string): Promise<HistoryEventLike[]> {

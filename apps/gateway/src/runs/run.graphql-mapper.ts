@@ -14,6 +14,17 @@ export function toRunModel(run: RunRecord, temporalUrl: string): RunModel {
     parentRunId: run.parentRunId,
     parentStepPath: run.parentStepPath,
     retryOf: run.retryOf,
+    waitingFor:
+      run.status !== 'waiting'
+        ? null
+        : (run.waitingFor?.map((w) => ({
+            stepPath: w.stepPath,
+            kind: w.kind,
+            roles: w.roles ?? [],
+            users: w.users ?? [],
+            quorum: w.quorum,
+            deadline: w.deadline ? new Date(w.deadline) : null,
+          })) ?? null),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     finishedAt: run.finishedAt,

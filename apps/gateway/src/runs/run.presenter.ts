@@ -14,6 +14,8 @@ export function presentRun(run: RunRecord, links: { temporalUi: string }, steps?
     parentRunId: run.parentRunId,
     parentStepPath: run.parentStepPath,
     retryOf: run.retryOf,
+    // Only while waiting (the worker clears it just after the status changes).
+    waitingFor: run.status === 'waiting' ? (run.waitingFor ?? null) : null,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,

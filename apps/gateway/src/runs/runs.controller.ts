@@ -14,6 +14,7 @@ import {
 } from './dto/run-control.dto';
 import { startRunSchema, type StartRunBody } from './dto/start-run.dto';
 import { RunEventsService } from './events/run-events.service';
+import { RunBlobsService } from './run-blobs.service';
 import { RunControlService } from './run-control.service';
 import { presentRun } from './run.presenter';
 import { RunsService } from './runs.service';
@@ -26,6 +27,7 @@ export class RunsController {
     private readonly runs: RunsService,
     private readonly control: RunControlService,
     private readonly runEvents: RunEventsService,
+    private readonly blobs: RunBlobsService,
   ) {}
 
   @Post()
@@ -64,7 +66,13 @@ export class RunsController {
   @Requires('runs:read')
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const run = await this.runs.get(principal, id);
-    return presentRun(run, { temporalUi: this.runs.temporalLink(run.id) }, await this.runs.stepsOf(run.id));
+    // Large outputs stored by reference come back resolved (up to RESOLVE_OUTPUT_MAX_BYTES).
+    const output = await this.blobs.resolveOutput(principal.tenant, run.id, run.output);
+    return presentRun(
+      { ...run, output },
+      { temporalUi: this.runs.temporalLink(run.id) },
+      await this.runs.stepsOf(run.id),
+    );
   }
 
   @Get(':id/events')

@@ -10,11 +10,13 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { decideBodySchema } from '../approvals/dto/approvals.dto';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ZodPipe } from '../common/validation/zod-body.pipe';
 import { listRunsQuerySchema } from './dto/list-runs.dto';
-import { resumeRunSchema } from './dto/run-control.dto';
 import { startRunSchema } from './dto/start-run.dto';
 import { RunEventsService } from './events/run-events.service';
 import { APPROVAL_PREFIX, POLICY_PREFIX, RunLoadersFactory } from './loaders/run-loaders';
@@ -28,6 +30,7 @@ import {
   StartRunInput,
   StepModel,
 } from './models/run.model';
+import { BlobBudget, RunBlobsService } from './run-blobs.service';
 import { RunControlService } from './run-control.service';
 import { toDecisionModel, toRunModel, toStepModel } from './run.graphql-mapper';
 import { RunsService } from './runs.service';
@@ -35,7 +38,10 @@ import { RunsService } from './runs.service';
 /** The same zod schemas as REST validate the GraphQL arguments (one set of rules and messages). */
 const listArgs = new ZodPipe(listRunsQuerySchema, 'query');
 const startArgs = new ZodPipe(startRunSchema, 'body');
-const resumeArgs = new ZodPipe(resumeRunSchema, 'body');
+const resumeArgs = new ZodPipe(decideBodySchema, 'body');
+
+/** Blob bytes resolved into `Run.output` fields per GraphQL operation (shared by all its runs). */
+const blobBudgets = new WeakMap<object, BlobBudget>();
 
 @Resolver(() => RunModel)
 export class RunsResolver {
@@ -44,6 +50,8 @@ export class RunsResolver {
     private readonly control: RunControlService,
     private readonly events: RunEventsService,
     private readonly loaders: RunLoadersFactory,
+    private readonly decisions: ApprovalsService,
+    private readonly blobs: RunBlobsService,
   ) {}
 
   @Query(() => RunModel, { description: 'A run of the caller’s tenant' })
@@ -123,7 +131,9 @@ export class RunsResolver {
   }
 
   @Mutation(() => ResumeResultModel, {
-    description: 'Sends a decision or data to a waiting approval/input step',
+    description:
+      'Votes on a waiting approval step or submits input data: the same as `decide` (Temporal update `flowgate.decide`; ' +
+      'group approvers allowed, refusals with the same codes)',
   })
   @Requires('approvals:decide')
   async resume(
@@ -136,8 +146,8 @@ export class RunsResolver {
       ...(input.data !== undefined && input.data !== null ? { data: input.data } : {}),
       ...(input.comment != null ? { comment: input.comment } : {}),
     });
-    const { run } = await this.control.resume(principal, input.runId, body);
-    return { runId: run.id, stepId: body.stepId, accepted: true };
+    const result = await this.decisions.decide(principal, input.runId, body);
+    return { runId: input.runId, stepId: result.stepId, status: result.status, accepted: true };
   }
 
   @Subscription(() => RunModel, {
@@ -155,6 +165,23 @@ export class RunsResolver {
     return (async function* () {
       for await (const run of updates) yield { runUpdated: toRunModel(run, link(run.id)) };
     })();
+  }
+
+  @ResolveField(() => GraphQLJSON, {
+    name: 'output',
+    nullable: true,
+    description:
+      'The run output, with large step results stored by reference replaced by their value (up to 10 MB per operation; ' +
+      'past that, `{ "$ref": "blob:<id>", size, sha256, preview }` as stored: download from GET /v1/runs/{id}/blobs/{blobId})',
+  })
+  async output(
+    @Parent() run: RunModel,
+    @CurrentPrincipal() principal: Principal,
+    @Context() ctx: object,
+  ): Promise<unknown> {
+    let budget = blobBudgets.get(ctx);
+    if (!budget) blobBudgets.set(ctx, (budget = new BlobBudget()));
+    return this.blobs.resolveOutput(principal.tenant, run.id, run.output, budget);
   }
 
   @ResolveField(() => [StepModel], {

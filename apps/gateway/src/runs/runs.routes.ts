@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../openapi/route-spec';
+import { deadLetterRoutes } from './dead-letter.routes';
 import { listRunsQuerySchema } from './dto/list-runs.dto';
-import { cancelRunSchema, resumeRunSchema, retryRunSchema } from './dto/run-control.dto';
-import { resumeResultSchema, retriedRunSchema, runListSchema, runSchema } from './dto/run.response';
+import { cancelRunSchema, retryRunSchema } from './dto/run-control.dto';
+import { retriedRunSchema, runListSchema, runSchema } from './dto/run.response';
 import { startRunSchema } from './dto/start-run.dto';
 
 const id = {
@@ -51,6 +52,7 @@ export const runsRoutes: RouteSpec[] = [
     query: listRunsQuerySchema,
     responses: { 200: { description: 'A page of runs', schema: runListSchema } },
   },
+  ...deadLetterRoutes,
   {
     method: 'GET',
     path: '/v1/runs/{id}',
@@ -115,17 +117,23 @@ export const runsRoutes: RouteSpec[] = [
     },
   },
   {
-    method: 'POST',
-    path: '/v1/runs/{id}/resume',
-    operationId: 'resumeRun',
-    summary: 'Send a decision or data to a waiting approval/input step (signal `flowgate.decision`)',
+    method: 'GET',
+    path: '/v1/runs/{id}/blobs/{blobId}',
+    operationId: 'getRunBlob',
+    summary: 'Download a large step output stored by reference',
+    description:
+      'Step results above 256 KB are stored in the blob store and appear in outputs as `{ "$ref": "blob:<blobId>", size, sha256, preview }`. ' +
+      'This returns the stored JSON value, byte for byte (`ETag`: its SHA-256). 404 unless the run belongs to the caller’s tenant ' +
+      'and the blob to the run’s tree (the run, its sub-pipelines and map batches).',
     tag: 'runs',
-    permission: 'approvals:decide',
-    params: id,
-    body: { schema: resumeRunSchema, required: true },
+    permission: 'runs:read',
+    params: {
+      ...id,
+      blobId: { description: 'The id after `blob:` in the reference', schema: z.string() },
+    },
     responses: {
-      202: { description: 'Delivered to the run', schema: resumeResultSchema },
-      409: { description: '`invalid_run_state`: the run has ended' },
+      200: { description: 'The stored JSON value', schema: z.unknown() },
+      404: { description: '`not_found`: unknown run or blob (or another tenant’s)' },
     },
   },
 ];

@@ -1,4 +1,5 @@
-import { coreEnvShape, parseEnv, positiveInt } from '@flowgate/config';
+import { payloadKeysVariable } from '@flowgate/codec';
+import { coreEnvShape, parseEnv, positiveInt, telemetryEnvShape } from '@flowgate/config';
 import { llmPriceTableSchema, parseModuleList } from '@flowgate/activities';
 import { z } from 'zod';
 
@@ -24,6 +25,25 @@ const priceTable = z
 
 const workerEnv = z.object({
   ...coreEnvShape,
+  ...telemetryEnvShape,
+  /** Port of the worker's `/metrics`, `/healthz`, `/readyz` (unset: 9464, and a taken port only disables them; 0: off). */
+  FLOWGATE_WORKER_HTTP_PORT: z.coerce
+    .number({ error: 'must be a port number (0 disables)' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .optional(),
+  FLOWGATE_WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+  FLOWGATE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Temporal SDK metrics: unset (a free loopback port, appended to /metrics), `ip:port` to bind, or `off`. */
+  FLOWGATE_TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(
+      /^(off|(\d{1,3}\.){3}\d{1,3}:\d{1,5}|\[[0-9a-fA-F:.]+\]:\d{1,5})$/,
+      'must be ip:port (e.g. 0.0.0.0:9465) or off',
+    )
+    .optional(),
   FLOWGATE_WORKER_IDENTITY: z.string().min(1).optional(),
   FLOWGATE_MAX_CONCURRENT_ACTIVITIES: positiveInt(200),
   FLOWGATE_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(100),
@@ -55,6 +75,8 @@ const workerEnv = z.object({
   FLOWGATE_SQL_MAX_ROWS: positiveInt(1_000).pipe(z.number().max(10_000, 'must be at most 10000')),
   FLOWGATE_SQL_TIMEOUT_MS: positiveInt(30_000),
   FLOWGATE_SQL_POOL_SIZE: positiveInt(5),
+  /** Payload encryption keys (same value as the gateway's): every payload is AES-256-GCM encrypted. */
+  FLOWGATE_PAYLOAD_KEYS: payloadKeysVariable,
 });
 
 export type WorkerConfig = z.infer<typeof workerEnv>;

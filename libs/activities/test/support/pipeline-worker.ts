@@ -8,7 +8,12 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Json, PipelinePlan, Template, UsesStepPlan } from '@flowgate/dsl';
-import { createActivities, type ActivityDefinition, type SecretProvider } from '../../src/index';
+import {
+  createActivities,
+  type ActivityDefinition,
+  type BlobStore,
+  type SecretProvider,
+} from '../../src/index';
 import { quietLogger } from './run-activity';
 
 /** Workflow type of the interpreter (a wire name of @flowgate/workflows). */
@@ -36,6 +41,7 @@ export async function startPipelineWorker(
   temporalAddress: string,
   definitions: readonly ActivityDefinition[],
   secrets: SecretProvider,
+  blobs?: BlobStore,
 ): Promise<PipelineWorker> {
   try {
     Runtime.install({ logger: quietLogger });
@@ -50,7 +56,7 @@ export async function startPipelineWorker(
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await interpreterBundle(),
-    activities: createActivities(definitions, { secrets }),
+    activities: createActivities(definitions, { secrets, ...(blobs ? { blobs } : {}) }),
   });
   const running = worker.run();
   return {

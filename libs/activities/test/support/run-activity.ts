@@ -4,6 +4,7 @@ import {
   createActivities,
   EnvSecretProvider,
   type ActivityDefinition,
+  type BlobStore,
   type SecretProvider,
 } from '../../src/index';
 
@@ -25,7 +26,7 @@ export interface ActivityRun<T> {
 export function runActivity<T = unknown>(
   def: ActivityDefinition,
   input: unknown,
-  opts: { secrets?: Record<string, string> | SecretProvider; info?: Partial<Info> } = {},
+  opts: { secrets?: Record<string, string> | SecretProvider; info?: Partial<Info>; blobs?: BlobStore } = {},
 ): ActivityRun<T> {
   const env = new MockActivityEnvironment(
     {
@@ -49,7 +50,7 @@ export function runActivity<T = unknown>(
             ]),
           ),
         );
-  const fn = createActivities([def], { secrets })[def.name]!;
+  const fn = createActivities([def], { secrets, ...(opts.blobs ? { blobs: opts.blobs } : {}) })[def.name]!;
   return { env, heartbeats, result: env.run(fn as (input: unknown) => Promise<T>, input) };
 }
 

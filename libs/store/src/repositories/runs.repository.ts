@@ -25,6 +25,21 @@ export interface RunRecord {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /**
+   * Who a waiting run waits for (written by the worker): `[{ stepPath, kind, roles, users,
+   * quorum, deadline? }]`; null when it waits for nobody.
+   */
+  waitingFor: RunWaitingFor[] | null;
+}
+
+/** One open approval/input request of a waiting run (`runs.waiting_for`). */
+export interface RunWaitingFor {
+  stepPath: string;
+  kind: 'approval' | 'input';
+  roles: string[];
+  users: string[];
+  quorum: number;
+  deadline?: string;
 }
 
 export interface NewRun {
@@ -64,6 +79,7 @@ interface RunRow {
   created_at: Date;
   updated_at: Date;
   finished_at: Date | null;
+  waiting_for?: RunWaitingFor[] | null;
 }
 
 const toRecord = (r: RunRow): RunRecord => ({
@@ -87,6 +103,7 @@ const toRecord = (r: RunRow): RunRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
+  waitingFor: r.waiting_for ?? null,
 });
 
 /** Position of a run in the newest-first order: the exact creation time (µs, as text) and the id. */

@@ -52,15 +52,18 @@ export async function executeStep(step: PlanStep, scope: Scope, rt: Runtime): Pr
     if (size > MAX_INLINE_OUTPUT_BYTES) {
       throw ApplicationFailure.create({
         type: ERROR_TYPES.outputTooLarge,
-        message: `step '${path}': output is ${size} bytes, above the ${MAX_INLINE_OUTPUT_BYTES}-byte inline limit; store it by reference (blob.put) and return the reference`,
+        message: `step '${path}': output is ${size} bytes, above the ${MAX_INLINE_OUTPUT_BYTES}-byte inline limit; only activity results are stored by reference: build smaller outputs in set/output/merge expressions`,
         nonRetryable: true,
       });
     }
     if (size > LARGE_OUTPUT_BYTES) {
-      log.warn('large step output kept inline (blob references are not implemented yet)', {
-        stepPath: path,
-        size,
-      });
+      log.warn(
+        'large step output kept inline (computed in the workflow: only activity results go by reference)',
+        {
+          stepPath: path,
+          size,
+        },
+      );
     }
     const record: StepRecord = { output, status: 'succeeded' };
     if (step.compensate?.length) rt.saga.register(compensationEntry(step, path, scope, record));

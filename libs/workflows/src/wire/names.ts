@@ -54,7 +54,12 @@ export const MEMO_KEYS = {
   submittedBy: 'flowgateSubmittedBy',
 } as const;
 
-/** Activities used by the interpreter itself for large outputs (see LARGE_OUTPUT_BYTES). */
+/**
+ * Reserved activity names for blob access (see LARGE_OUTPUT_BYTES). The interpreter does not call
+ * them: large activity results are stored by reference in the worker's activity wrapper
+ * (`createActivities` of @flowgate/activities), which also resolves references in inputs. The
+ * names stay reserved (exempt from policy enforcement) for explicit blob steps later.
+ */
 export const BLOB_PUT_ACTIVITY = 'blob.put';
 export const BLOB_GET_ACTIVITY = 'blob.get';
 

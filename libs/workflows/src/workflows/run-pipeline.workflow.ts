@@ -1,4 +1,4 @@
-import { ContinueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
+import { ContinueAsNew, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Json } from '@flowgate/dsl';
 import type { RunPipelineInput, RunPipelineResult, StepRecord } from '../wire/run.types';
 import { Interpreter, topContext } from '../runtime/interpreter';
@@ -17,7 +17,13 @@ function defaultOutput(results: Record<string, StepRecord>): Json {
  * completed steps run (reverse completion order, non-cancellable) before the run ends failed or
  * cancelled. A long top-level loop continues-as-new with its state.
  */
-export async function runPipeline(args: RunPipelineInput): Promise<RunPipelineResult> {
+export async function runPipeline(input: RunPipelineInput): Promise<RunPipelineResult> {
+  // The run id is the workflow id. Callers pass it in `run.id`, except Temporal Schedules, whose
+  // one fixed action starts each run under `<action workflow id>-<fire time>`: those runs take the
+  // workflow id (for every other run the two are equal, so replays are unaffected).
+  const { workflowId } = workflowInfo();
+  const args: RunPipelineInput =
+    input.run.id === workflowId ? input : { ...input, run: { ...input.run, id: workflowId } };
   const { plan } = args;
   const rt = new Interpreter({
     input: args.input,

@@ -21,6 +21,13 @@ export const createApiKeySchema = z
       .max(1_000_000)
       .optional()
       .describe('Overrides FLOWGATE_RATE_LIMIT_PER_MINUTE for this key'),
+    groups: z
+      .array(z.string().trim().min(1).max(100))
+      .max(50)
+      .optional()
+      .describe(
+        "Approver groups: with the key's role, the roles matched against approval steps' `approvers.roles` (default none)",
+      ),
   })
   .strict();
 
@@ -48,6 +55,7 @@ export const apiKeySchema = z.object({
   tenant: z.string(),
   role: z.enum(['viewer', 'operator', 'approver', 'admin']),
   rateLimitPerMinute: z.number().int().nullable(),
+  groups: z.array(z.string()).describe('Approver groups of the key'),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),

@@ -25,7 +25,27 @@ export function graphqlErrorFormatter(execution: ExecutionResult, _context: Merc
       },
     ];
   });
-  return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+  return {
+    statusCode: httpLayerStatus(execution) ?? 200,
+    response: { data: execution.data ?? null, errors },
+  };
+}
+
+/**
+ * The status of a request refused by the HTTP layer before any GraphQL ran (body over the limit,
+ * unsupported or malformed body): kept as over REST (413 `payload_too_large`, ...), not 200.
+ */
+function httpLayerStatus(execution: ExecutionResult): number | undefined {
+  if (execution.data !== undefined || execution.errors?.length !== 1) return undefined;
+  const original = execution.errors[0]!.originalError as { code?: unknown; statusCode?: unknown } | undefined;
+  const status = original?.statusCode;
+  return typeof original?.code === 'string' &&
+    original.code.startsWith('FST_ERR_CTP_') &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500
+    ? status
+    : undefined;
 }
 
 function validationError(error: GraphQLError) {

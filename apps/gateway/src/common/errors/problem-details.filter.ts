@@ -35,6 +35,16 @@ export function toProblem(err: unknown, instance?: string): ProblemDetails {
       ...err.extra,
     };
   }
+  if (isDependencyUnavailable(err)) {
+    return {
+      type: `https://flowgate.dev/problems/${ErrorCode.Unavailable}`,
+      title: TITLE_OF[ErrorCode.Unavailable],
+      status: HTTP_STATUS_OF[ErrorCode.Unavailable],
+      detail: 'a dependency (PostgreSQL) is unavailable; retry later',
+      code: ErrorCode.Unavailable,
+      instance,
+    };
+  }
   // Errors raised by Fastify itself (body too large, bad JSON, wrong content type) and by Nest.
   const statusCode =
     err instanceof HttpException ? err.getStatus() : ((err as { statusCode?: number }).statusCode ?? 500);
@@ -53,6 +63,28 @@ export function toProblem(err: unknown, instance?: string): ProblemDetails {
     code,
     instance,
   };
+}
+
+const UNREACHABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+/** SQLSTATEs of a server that is down, restarting or out of connections (08: connection exception). */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
+
+/**
+ * Whether an error says PostgreSQL cannot be reached (refused or dropped connections, a server
+ * shutting down or starting up, the pool's connect timeout): the documented `503 unavailable`,
+ * not a bug.
+ */
+export function isDependencyUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_NET_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code)))
+    return true;
+  return (
+    typeof message === 'string' &&
+    /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(
+      message,
+    )
+  );
 }
 
 /** The one REST exception filter: every error leaves as application/problem+json. */

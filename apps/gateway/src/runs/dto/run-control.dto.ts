@@ -31,22 +31,3 @@ export const retryRunSchema = z
   });
 
 export type RetryRunBody = z.infer<typeof retryRunSchema>;
-
-/** `POST /v1/runs/:id/resume` body: a human decision or data for a waiting step. */
-export const resumeRunSchema = z
-  .object({
-    stepId: z.string().min(1).max(500).describe('Id (or runtime path) of the approval/input step'),
-    decision: z.enum(['approve', 'reject']).optional().describe('For approval steps'),
-    data: z
-      .unknown()
-      .optional()
-      .describe('For input steps: the data, checked by the step against its schema'),
-    comment: z.string().max(10_000).default(''),
-  })
-  .strict()
-  .refine((b) => b.decision !== undefined || b.data !== undefined, {
-    message: 'give a decision (approval steps) or data (input steps)',
-    path: ['decision'],
-  });
-
-export type ResumeRunBody = z.infer<typeof resumeRunSchema>;

@@ -97,6 +97,27 @@ export class DecisionModel {
   createdAt!: Date;
 }
 
+@ObjectType('WaitingFor', { description: 'An open approval/input request a waiting run waits for' })
+export class WaitingForModel {
+  @Field(() => String, { description: 'Runtime path of the approval/input step' })
+  stepPath!: string;
+
+  @Field(() => String, { description: 'approval | input' })
+  kind!: string;
+
+  @Field(() => [String], { description: 'Approver roles (key role or approver groups) that may decide' })
+  roles!: string[];
+
+  @Field(() => [String], { description: 'Approver user ids (key names) that may decide' })
+  users!: string[];
+
+  @Field(() => Int)
+  quorum!: number;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  deadline!: Date | null;
+}
+
 @ObjectType('Run')
 export class RunModel {
   @Field(() => ID)
@@ -131,6 +152,12 @@ export class RunModel {
 
   @Field(() => ID, { nullable: true, description: 'The run this one reruns' })
   retryOf!: string | null;
+
+  @Field(() => [WaitingForModel], {
+    nullable: true,
+    description: 'While the run is `waiting`: who it waits for (one entry per open approval/input step)',
+  })
+  waitingFor!: WaitingForModel[] | null;
 
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
@@ -243,8 +270,15 @@ export class ResumeResultModel {
   @Field(() => String)
   stepId!: string;
 
+  @Field(() => String, {
+    description:
+      'The step’s state after the decision: pending | escalated | approved | rejected | submitted | …',
+  })
+  status!: string;
+
   @Field(() => Boolean, {
-    description: 'The decision was delivered to the run (as the `flowgate.decision` signal)',
+    description:
+      'Always true: the workflow accepted the decision (`flowgate.decide` update); refusals are errors',
   })
   accepted!: boolean;
 }
