@@ -3,12 +3,11 @@
 // Container health checks (Docker HEALTHCHECK, Kubernetes exec probes). Plain Node, no dependencies.
 //
 //   node healthcheck.cjs gateway        GET http://127.0.0.1:$PORT/healthz answers 2xx
-//   node healthcheck.cjs worker         the Temporal frontend ($TEMPORAL_ADDRESS) accepts a TCP connection
+//   node healthcheck.cjs worker         GET http://127.0.0.1:$FLOWGATE_WORKER_HTTP_PORT/healthz answers 2xx
 //   node healthcheck.cjs http <url>     <url> answers 2xx
 //   node healthcheck.cjs tcp <host:port>
 //
-// Exit status 0 healthy, 1 not (one line on stderr says why). The worker has no HTTP endpoint yet,
-// so its check is the one thing it cannot work without: a reachable Temporal frontend.
+// Exit status 0 healthy, 1 not (one line on stderr says why).
 const net = require('node:net');
 
 const TIMEOUT_MS = Number(process.env.HEALTHCHECK_TIMEOUT_MS || 3000);
@@ -48,7 +47,7 @@ async function main() {
     case 'gateway':
       return http(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`);
     case 'worker':
-      return tcp(process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233');
+      return http(`http://127.0.0.1:${process.env.FLOWGATE_WORKER_HTTP_PORT || 9464}/healthz`);
     case 'http':
       if (!target) fail('usage: healthcheck.cjs http <url>');
       return http(target);

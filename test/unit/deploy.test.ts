@@ -377,12 +377,12 @@ describe('container health check script', () => {
     status = 200;
   });
 
-  it('worker mode: 0 when the Temporal frontend accepts TCP, 1 when not', async () => {
-    expect((await check(['worker'], { TEMPORAL_ADDRESS: `127.0.0.1:${port}` })).status).toBe(0);
+  it('worker mode: 0 when the worker /healthz answers 2xx, 1 when nothing listens', async () => {
+    expect((await check(['worker'], { FLOWGATE_WORKER_HTTP_PORT: String(port) })).status).toBe(0);
     const closed = await freePort();
-    const down = await check(['worker'], { TEMPORAL_ADDRESS: `127.0.0.1:${closed}` });
+    const down = await check(['worker'], { FLOWGATE_WORKER_HTTP_PORT: String(closed) });
     expect(down.status).toBe(1);
-    expect(down.stderr).toContain('ECONNREFUSED');
+    expect(down.stderr).toContain('unhealthy');
     expect((await check(['nonsense'])).status).toBe(1);
   });
 });
@@ -542,14 +542,20 @@ describe('Helm chart', () => {
       });
     });
 
-    it('renders the worker with an exec readiness probe and a CPU HPA, or a KEDA Temporal ScaledObject instead', () => {
+    it('renders the worker with HTTP probes on its metrics port and a CPU HPA, or a KEDA Temporal ScaledObject instead', () => {
       const docs = render(...DB);
       const worker = find(docs, 'Deployment', 'fg-flowgate-worker')!;
       const container = podOf(worker).spec.containers[0]!;
       expect(container.command).toEqual(['node', 'apps/worker/dist/main.js']);
-      expect(container.readinessProbe).toMatchObject({
-        exec: { command: ['node', '/app/deploy/docker/healthcheck.cjs', 'worker'] },
-      });
+      expect(container.ports).toEqual([{ name: 'http', containerPort: 9464, protocol: 'TCP' }]);
+      expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'http' } });
+      expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'http' } });
+      expect(container.env).toEqual(
+        expect.arrayContaining([
+          { name: 'FLOWGATE_WORKER_HTTP_HOST', value: '0.0.0.0' },
+          { name: 'FLOWGATE_WORKER_HTTP_PORT', value: '9464' },
+        ]),
+      );
       expect(find(docs, 'HorizontalPodAutoscaler', 'fg-flowgate-worker')).toBeDefined();
       expect(docs.some((d) => d.kind === 'ScaledObject')).toBe(false);
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { resolveSimplePath, simplePathSegments } from '../src/decisions/simple-path.decision';
+import { evaluateTemplate } from '../src/runtime/expressions';
 import { toJson } from '../src/decisions/values.decision';
 
 const context = {
@@ -90,7 +91,6 @@ describe('simple path fast path', () => {
 
 describe('template evaluation: the synchronous simple path agrees with JSONata', () => {
   it('gives the same values for value, interpolated and nested templates', async () => {
-    const { evaluateTemplate } = await import('../src/runtime/expressions');
     const ctx = {
       input: { name: 'Ada', n: 3, obj: { a: 1 } },
       steps: {},
