@@ -1,4 +1,5 @@
 import { CancellationScope, executeChild, patched, workflowInfo } from '@temporalio/workflow';
+import { executeStep } from './execute-step';
 import type { Json, MapStepPlan } from '@flowgate/dsl';
 import {
   planBatches,
@@ -13,6 +14,9 @@ import type { RunMapBatchInput, RunMapBatchResult } from '../wire/run.types';
 import type { Runtime, Scope } from './runtime.types';
 
 type RunMapBatch = (input: RunMapBatchInput) => Promise<RunMapBatchResult>;
+
+/** Patch id of running single-step map items without a block (fewer promises per item). */
+export const SINGLE_STEP_ITEMS_PATCH = 'map-single-step-items';
 
 export interface MapItemsRequest {
   map: MapStepPlan;
@@ -92,15 +96,23 @@ export async function runMapItems(req: MapItemsRequest, rt: Runtime): Promise<Ma
       async (i) => {
         const index = offset + i;
         try {
-          const outcome = await rt.runBlock(map.steps, {
+          const itemScope: Scope = {
             prefix: itemPrefix(mapPath, index),
             visible: scope.visible,
             item: items[i] ?? null,
             index,
             topLevel: false,
             detail: scope.detail && i < rt.limits.progressItemDetail,
-          });
-          outputs[i] = outcome.last;
+          };
+          const only = map.steps.length === 1 ? map.steps[0] : undefined;
+          // The common map of one step per item needs no DAG scheduler or block scope of its own:
+          // the step runs directly (same result: a block's output is its last step's output).
+          if (only && patched(SINGLE_STEP_ITEMS_PATCH)) {
+            outputs[i] =
+              (await executeStep(only, { ...itemScope, visible: { ...scope.visible } }, rt)).output ?? null;
+          } else {
+            outputs[i] = (await rt.runBlock(map.steps, itemScope)).last;
+          }
           rt.progress.itemDone(mapPath, true);
         } catch (err) {
           rt.progress.itemDone(mapPath, false);
