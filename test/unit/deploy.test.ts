@@ -413,6 +413,7 @@ describe('Helm chart', () => {
     name: string;
     image: string;
     command?: string[];
+    ports?: { name: string; containerPort: number; protocol?: string }[];
     env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
     envFrom?: { configMapRef?: { name: string } }[];
     livenessProbe?: Record<string, unknown>;
