@@ -152,7 +152,12 @@ export class DevStack {
     const proc = new ManagedProcess({
       name,
       command: process.execPath,
-      args: ['--enable-source-maps', script],
+      // FLOWGATE_DEV_NODE_ARGS: extra Node flags for the stack's processes (e.g. `--cpu-prof`).
+      args: [
+        '--enable-source-maps',
+        ...(process.env.FLOWGATE_DEV_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        script,
+      ],
       env,
       cwd: this.config.root,
       onLine: (l) => this.io.line(name, l),

@@ -132,18 +132,13 @@ export class RunsService {
         'could not start the run: Temporal is unavailable; retry later',
       );
     }
-    // Independent writes: one round trip of latency, not two.
-    await Promise.all([
-      this.runs.setTemporalRunId(id, temporalRunId),
-      this.audit.append({
-        tenant: principal.tenant,
-        runId: id,
-        actor: principal.name,
-        action: 'run.started',
-        subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
-        ...(options.retryOf ? { details: { retryOf: options.retryOf } } : {}),
-      }),
-    ]);
+    await this.runs.markStarted(id, temporalRunId, {
+      tenant: principal.tenant,
+      actor: principal.name,
+      action: 'run.started',
+      subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
+      ...(options.retryOf ? { details: { retryOf: options.retryOf } } : {}),
+    });
     return {
       run: { ...created.run },
       created: true,

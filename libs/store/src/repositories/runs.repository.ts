@@ -196,6 +196,36 @@ export class RunsRepository {
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
   }
 
+  /**
+   * Records that a run's workflow started, and its audit event, in one statement (one round trip
+   * and one commit on the submission path).
+   */
+  async markStarted(
+    id: string,
+    temporalRunId: string,
+    audit: {
+      tenant: string;
+      actor: string;
+      action: string;
+      subject?: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.pool.query(
+      `WITH started AS (UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1)
+       INSERT INTO audit_events (tenant, run_id, actor, action, subject, details) VALUES ($3, $1, $4, $5, $6, $7)`,
+      [
+        id,
+        temporalRunId,
+        audit.tenant,
+        audit.actor,
+        audit.action,
+        audit.subject ?? null,
+        JSON.stringify(audit.details ?? {}),
+      ],
+    );
+  }
+
   async setTemporalRunId(id: string, temporalRunId: string): Promise<void> {
     await this.pool.query('UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1', [
       id,
