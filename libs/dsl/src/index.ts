@@ -34,8 +34,8 @@ export {
   PipelineCompileError,
 } from './compile/compile-pipeline';
 export type { CompileContext } from './compile/compile-pipeline';
-export { loadPipeline } from './compile/load-pipeline';
-export type { LoadContext, LoadResult } from './compile/load-pipeline';
+export { loadParsedPipeline, loadPipeline } from './compile/load-pipeline';
+export type { LoadContext, LoadResult, ParsedPipeline } from './compile/load-pipeline';
 export { canonicalJson } from './util/canonical-json';
 export { sha256Hex } from './util/sha256';
 export { pipelineJsonSchema, PIPELINE_SCHEMA_ID } from './export/json-schema';

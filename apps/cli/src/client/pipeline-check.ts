@@ -3,7 +3,7 @@ import {
   type ActivityInfo,
   childLists,
   collectPipelineRefs,
-  loadPipeline,
+  loadParsedPipeline,
   parsePipelineText,
   pipelineKey,
   PLAN_API_VERSION,
@@ -97,7 +97,7 @@ export interface CheckedFile {
 
 /**
  * Validates pipeline files exactly as the gateway would (parse, validate, compile with
- * `loadPipeline`), resolving `pipeline:` steps from the other files given, then from the
+ * `loadParsedPipeline`), resolving `pipeline:` steps from the other files given, then from the
  * gateway's registry when it is reachable; otherwise they are assumed to exist (and reported).
  */
 export async function checkPipelineFiles(
@@ -135,7 +135,7 @@ export async function checkPipelineFiles(
         const doc = parsePipelineText(source.text, { format: source.format });
         if (!doc.ok) return stubPlan(name, version);
         const sub = await subPlans(doc.document, depth + 1);
-        const loaded = loadPipeline(source.text, { format: source.format, catalog, subPlans: sub.plans });
+        const loaded = loadParsedPipeline(doc, { catalog, subPlans: sub.plans });
         return loaded.ok ? loaded.plan : stubPlan(name, version);
       })();
       plans.set(key, pending);
@@ -171,12 +171,7 @@ export async function checkPipelineFiles(
     } catch {
       // a malformed step: the validator reports it
     }
-    const loaded = loadPipeline(f.text, {
-      format: f.format,
-      sourceName: f.file,
-      catalog,
-      subPlans: sub.plans,
-    });
+    const loaded = loadParsedPipeline(parsed, { catalog, subPlans: sub.plans });
     out.push(
       loaded.ok
         ? {

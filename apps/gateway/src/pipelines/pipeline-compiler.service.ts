@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectPipelineRefs, loadPipeline, parsePipelineText, type PipelinePlan } from '@flowgate/dsl';
+import { collectPipelineRefs, loadParsedPipeline, parsePipelineText, type PipelinePlan } from '@flowgate/dsl';
 import { PipelinesRepository } from '@flowgate/store';
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
@@ -34,7 +34,7 @@ export class PipelineCompilerService {
       const record = await this.pipelines.get(tenant, ref.name, ref.version);
       if (record) subPlans.set(`${ref.name}@${ref.version}`, record.plan as PipelinePlan);
     }
-    const result = loadPipeline(text, { format, catalog: await this.catalog.catalog(), subPlans });
+    const result = loadParsedPipeline(parsed, { catalog: await this.catalog.catalog(), subPlans });
     if (!result.ok) throw invalid(result.problems);
     return { document: result.document, plan: result.plan, warnings: result.warnings };
   }

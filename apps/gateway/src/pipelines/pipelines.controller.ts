@@ -2,26 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Re
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { DomainError } from '../common/errors/domain.error';
-import { ErrorCode } from '../common/errors/error-codes';
 import { presentPipeline } from './pipeline.presenter';
-import { PipelineCompilerService, type PipelineFormat } from './pipeline-compiler.service';
+import { PipelineCompilerService } from './pipeline-compiler.service';
 import { PipelinesService } from './pipelines.service';
-
-/** Body of a pipeline request: YAML text, or JSON (parsed by Fastify, re-serialised for line numbers). */
-function documentText(
-  body: unknown,
-  contentType: string | undefined,
-): { text: string; format: PipelineFormat } {
-  if (typeof body === 'string') {
-    return { text: body, format: /json/.test(contentType ?? '') ? 'json' : 'yaml' };
-  }
-  if (body && typeof body === 'object') return { text: JSON.stringify(body, null, 2), format: 'json' };
-  throw new DomainError(
-    ErrorCode.ValidationFailed,
-    'the request body must be a pipeline document (YAML or JSON)',
-  );
-}
+import { documentBody } from '../common/validation/document-body';
 
 @Controller('v1/pipelines')
 export class PipelinesController {
@@ -38,7 +22,7 @@ export class PipelinesController {
     @Headers('content-type') contentType: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { text, format } = documentText(body, contentType);
+    const { text, format } = documentBody(body, contentType, 'pipeline');
     const { created, record, warnings, schedule } = await this.pipelines.register(principal, text, format);
     void reply.status(created ? 201 : 200);
     return { ...presentPipeline(record), created, warnings, schedule };
@@ -52,7 +36,7 @@ export class PipelinesController {
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
   ) {
-    const { text, format } = documentText(body, contentType);
+    const { text, format } = documentBody(body, contentType, 'pipeline');
     const { plan, warnings } = await this.compiler.compile(principal.tenant, text, format);
     return {
       valid: true,

@@ -1,21 +1,16 @@
 import { parsePolicyText, parsePolicyValue, type PolicyDocument } from '@flowgate/policy';
 import { DomainError } from '../common/errors/domain.error';
 import { ErrorCode } from '../common/errors/error-codes';
+import { documentBody } from '../common/validation/document-body';
 
 export type PolicyFormat = 'yaml' | 'json';
 
-/** A request body holding a policy document: YAML/JSON text, or a parsed JSON object. */
+/** The text of a policy document sent as a request body. */
 export function policyText(
   body: unknown,
   contentType: string | undefined,
 ): { text: string; format: PolicyFormat } {
-  if (typeof body === 'string')
-    return { text: body, format: /json/.test(contentType ?? '') ? 'json' : 'yaml' };
-  if (body && typeof body === 'object') return { text: JSON.stringify(body, null, 2), format: 'json' };
-  throw new DomainError(
-    ErrorCode.ValidationFailed,
-    'the request body must be a policy document (YAML or JSON)',
-  );
+  return documentBody(body, contentType, 'policy');
 }
 
 /** Parses and validates a policy document; every problem comes back in one 400. */

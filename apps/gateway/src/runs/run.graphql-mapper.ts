@@ -1,19 +1,10 @@
 import type { AttemptRecord, AuditRecord, RunRecord, StepRunRecord } from '@flowgate/store';
 import type { AttemptModel, DecisionModel, RunModel, StepModel } from './models/run.model';
+import { runFields } from './run.presenter';
 
 export function toRunModel(run: RunRecord, temporalUrl: string): RunModel {
   return {
-    id: run.id,
-    status: run.status,
-    pipeline: { name: run.pipelineName, version: run.pipelineVersion, digest: run.digest },
-    input: run.input,
-    output: run.output ?? null,
-    error: run.error ?? null,
-    tags: run.tags,
-    submittedBy: run.submittedBy,
-    parentRunId: run.parentRunId,
-    parentStepPath: run.parentStepPath,
-    retryOf: run.retryOf,
+    ...runFields(run),
     waitingFor:
       run.status !== 'waiting'
         ? null

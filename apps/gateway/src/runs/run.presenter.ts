@@ -1,7 +1,7 @@
 import type { RunRecord, StepRunRecord } from '@flowgate/store';
 
-/** Public JSON shape of a run. */
-export function presentRun(run: RunRecord, links: { temporalUi: string }, steps?: StepRunRecord[]) {
+/** The fields of a run that REST and GraphQL show alike. */
+export function runFields(run: RunRecord) {
   return {
     id: run.id,
     status: run.status,
@@ -14,6 +14,13 @@ export function presentRun(run: RunRecord, links: { temporalUi: string }, steps?
     parentRunId: run.parentRunId,
     parentStepPath: run.parentStepPath,
     retryOf: run.retryOf,
+  };
+}
+
+/** Public JSON shape of a run. */
+export function presentRun(run: RunRecord, links: { temporalUi: string }, steps?: StepRunRecord[]) {
+  return {
+    ...runFields(run),
     // Only while waiting (the worker clears it just after the status changes).
     waitingFor: run.status === 'waiting' ? (run.waitingFor ?? null) : null,
     createdAt: run.createdAt.toISOString(),

@@ -59,10 +59,13 @@ export class RunsService {
   ) {}
 
   async start(principal: Principal, body: StartRunBody, idempotencyKey?: string): Promise<StartedRun> {
-    const requestHash = createHash('sha256')
-      .update(canonicalJson(body as Json))
-      .digest('hex');
-    if (idempotencyKey) {
+    // The request fingerprint only matters to tell an idempotent replay from a reused key.
+    const requestHash = idempotencyKey
+      ? createHash('sha256')
+          .update(canonicalJson(body as Json))
+          .digest('hex')
+      : undefined;
+    if (idempotencyKey && requestHash) {
       const earlier = await this.runs.findByIdempotencyKey(principal.tenant, idempotencyKey);
       if (earlier) return { run: this.checkReplay(earlier, requestHash), created: false, warnings: [] };
     }
