@@ -4,10 +4,10 @@
 //
 //   seq   a 20-step sequential pipeline vs a workflow calling the same 20 no-op activities
 //         (wall-time ratio of medians over N interleaved runs; history events per run)
-//   map   a 10,000-item map vs a hand-written chunked fan-out (wall-time ratio; largest history
-//         of any execution, continue-as-new runs included)
+//   map   a 10,000-item map vs a hand-written chunked fan-out, interleaved pairs (ratio of median
+//         wall times; largest history of any execution, continue-as-new runs included)
 //
-// Usage: npm run bench:interpreter [-- --runs 20] [-- --items 10000] [-- --no-map]
+// Usage: npm run bench:interpreter [-- --runs 20] [-- --items 10000] [-- --map-runs 5] [-- --no-map]
 // Results: printed and written to bench/results/interpreter.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +26,7 @@ const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const RUNS = flag('--runs', 20);
 const ITEMS = flag('--items', 10_000);
+const MAP_RUNS = flag('--map-runs', 5);
 const STEPS = 20;
 
 function compile(yaml) {
@@ -166,32 +167,58 @@ await worker.runUntil(async () => {
   );
 
   if (!args.includes('--no-map')) {
+    // Several interleaved pairs (order alternating): one pair is too noisy on a shared 2-core machine.
     const items = Array.from({ length: ITEMS }, (_, i) => i);
-    const mi = await timeIt(() =>
+    const runMap = (id) =>
       client.workflow.execute('runPipeline', {
         taskQueue,
-        workflowId: 'map-i',
-        args: [{ plan: mapPlan, input: { items }, run: runMeta('map-i') }],
-      }),
-    );
-    const mh = await timeIt(() =>
+        workflowId: id,
+        args: [{ plan: mapPlan, input: { items }, run: runMeta(id) }],
+      });
+    const runFanOut = (id) =>
       client.workflow.execute('handwrittenFanOut', {
         taskQueue,
-        workflowId: 'map-h',
+        workflowId: id,
         args: [{ items: ITEMS, chunk: 500, concurrency: 100 }],
-      }),
-    );
-    const li = await largestHistory(client, 'map-i');
-    const lh = await largestHistory(client, 'map-h');
+      });
+    const mi = [];
+    const mh = [];
+    // CPU of this process (worker: workflow threads, activities, SDK core; plus the client): the
+    // interpreter's own cost, which on 2 cores competes with the Temporal server for CPU.
+    const ci = [];
+    const ch = [];
+    const cpuOf = async (fn, into) => {
+      const before = process.cpuUsage();
+      const ms = await timeIt(fn);
+      const used = process.cpuUsage(before);
+      into.push((used.user + used.system) / 1000);
+      return ms;
+    };
+    for (let r = 0; r < MAP_RUNS; r++) {
+      const order = r % 2 === 0 ? ['i', 'h'] : ['h', 'i'];
+      for (const which of order) {
+        if (which === 'i') mi.push(await cpuOf(() => runMap(`map-i-${r}`), ci));
+        else mh.push(await cpuOf(() => runFanOut(`map-h-${r}`), ch));
+      }
+    }
+    const li = await largestHistory(client, 'map-i-0');
+    const lh = await largestHistory(client, 'map-h-0');
+    const ratios = mi.map((t, r) => t / mh[r]);
     result.map = {
       items: ITEMS,
-      interpreterMs: mi,
-      handwrittenMs: mh,
-      ratio: mi / mh,
+      runs: MAP_RUNS,
+      interpreterMs: { median: median(mi), all: mi },
+      handwrittenMs: { median: median(mh), all: mh },
+      ratio: median(mi) / median(mh),
+      pairRatios: ratios,
+      workerCpuMs: { interpreter: median(ci), handwritten: median(ch), ratio: median(ci) / median(ch) },
       largestHistory: { interpreter: li, handwritten: lh },
     };
     process.stdout.write(
-      `map (${ITEMS} items): interpreter ${(mi / 1000).toFixed(1)} s, hand-written ${(mh / 1000).toFixed(1)} s, ratio ${(mi / mh).toFixed(3)}; ` +
+      `map (${ITEMS} items, ${MAP_RUNS} interleaved runs): interpreter median ${(median(mi) / 1000).toFixed(2)} s, ` +
+        `hand-written ${(median(mh) / 1000).toFixed(2)} s, ratio ${result.map.ratio.toFixed(3)} ` +
+        `(pairs: ${ratios.map((x) => x.toFixed(3)).join(', ')}); ` +
+        `worker CPU median ${(median(ci) / 1000).toFixed(2)} s vs ${(median(ch) / 1000).toFixed(2)} s (ratio ${(median(ci) / median(ch)).toFixed(3)}); ` +
         `largest history ${li.events} events over ${li.executions} executions (hand-written ${lh.events} over ${lh.executions})\n`,
     );
   }

@@ -148,6 +148,57 @@ describe('map', () => {
     expect(childProgress.steps.some((s) => s.path === 'm[10]/e')).toBe(true);
   });
 
+  it('single-`uses` items (run as one promise chain) keep outputs, progress and contained failures', async () => {
+    const retry = {
+      maxAttempts: 2,
+      initialIntervalMs: 10,
+      backoffCoefficient: 1,
+      maxIntervalMs: 10,
+      nonRetryable: [],
+    };
+    const p = plan([
+      // Plain-path arguments: the direct item path.
+      map('echo', '[1..5]', [uses('e', 'core.echo', { v: '${ item }', at: 'i${ index }' })], {
+        concurrency: 2,
+      }),
+      // A JSONata argument: the general path, same shape of result.
+      map('calc', '[1..3]', [uses('e', 'core.echo', { v: '${ item * 10 }' })]),
+      // Failures contained per item: failed records, null outputs, attempts used up in progress.
+      map('flaky', '[1, 2]', [
+        uses('f', 'test.fail', { message: 'item ${ item }' }, { onError: 'continue', retry }),
+      ]),
+    ]);
+    const handle = await h.start(p);
+    const result = (await handle.result()) as { output: Record<string, unknown> };
+    expect(result.output.echo).toEqual([1, 2, 3, 4, 5].map((v, i) => ({ v, at: `i${i}` })));
+    expect(result.output.calc).toEqual([{ v: 10 }, { v: 20 }, { v: 30 }]);
+    expect(result.output.flaky).toEqual([null, null]);
+    const progress = await handle.query<RunProgress>(PROGRESS_QUERY);
+    const byPath = new Map(progress.steps.map((s) => [s.path, s]));
+    expect(byPath.get('echo[4]/e')).toMatchObject({ status: 'succeeded', kind: 'uses', attempts: 1 });
+    expect(byPath.get('echo')?.items).toMatchObject({ total: 5, succeeded: 5, failed: 0 });
+    expect(byPath.get('flaky[1]/f')).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      error: { type: 'TestError' },
+    });
+    expect(byPath.get('flaky[1]/f')?.error?.message).toContain('item 2');
+  });
+
+  it('a failing single-`uses` item fails the map and the run with the activity error', async () => {
+    const p = plan([
+      map('m', '[1..4]', [
+        uses('f', 'test.fail', { message: 'item ${ item }', nonRetryable: true, type: 'ItemError' }),
+      ]),
+    ]);
+    const err = await h.run(p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activity = (err as WorkflowFailedError).cause;
+    expect(activity?.name).toBe('ActivityFailure');
+    expect((activity?.cause as ApplicationFailure).type).toBe('ItemError');
+    expect(activity?.cause?.message).toMatch(/^item [1-4]$/);
+  });
+
   it('a failing item fails the map with the item path', async () => {
     const p = plan([map('m', '[1..4]', [fail('f', 'bad ${ item }', 'ItemError', { when: 'item = 3' })])]);
     const err = await h.run(p).catch((e: unknown) => e);

@@ -128,6 +128,25 @@ const scenarios: {
     children: true,
   },
   {
+    // Single-`uses` items without when/output (the direct item path): batched and inline, with
+    // a failed item contained by onError: continue and a compensation registered per item.
+    name: 'map-direct',
+    plan: plan([
+      map('m', '[1..7]', [uses('e', 'core.echo', { v: '${ item }' }, undo('m'))], {
+        batchSize: 3,
+        concurrency: 3,
+      }),
+      map(
+        'inline',
+        '[1, 2, 3]',
+        [uses('f', 'test.fail', { message: 'item ${ item }', nonRetryable: true }, { onError: 'continue' })],
+        { concurrency: 2 },
+      ),
+    ]),
+    outcome: 'ok',
+    children: true,
+  },
+  {
     name: 'switch',
     plan: plan([
       switchStep(

@@ -16,6 +16,8 @@ describe('replay of committed histories', () => {
       'sequential',
       'parallel',
       'map',
+      'map-direct',
+      'v2-map-direct',
       'switch',
       'loop',
       'wait',

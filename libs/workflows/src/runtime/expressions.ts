@@ -75,7 +75,8 @@ export async function evaluate(
   }
 }
 
-const NOT_SIMPLE = Symbol('not simple');
+/** Marker of a template the synchronous evaluation leaves to the general (JSONata) one. */
+export const NOT_SIMPLE: unique symbol = Symbol('not simple');
 
 /**
  * Synchronous evaluation of a template whose expressions are all plain dotted paths (the usual
@@ -83,7 +84,7 @@ const NOT_SIMPLE = Symbol('not simple');
  * workflow sandbox records a stack trace for every promise. Returns NOT_SIMPLE to defer to the
  * general (JSONata) evaluation; results are identical to it.
  */
-function simpleTemplate(template: Template, ctx: ExprContext): Json | typeof NOT_SIMPLE {
+export function simpleTemplate(template: Template, ctx: ExprContext): Json | typeof NOT_SIMPLE {
   if (typeof template === 'string') {
     if (!template.includes('${')) return template;
     const resolve = (expr: string): Json | typeof NOT_SIMPLE => {

@@ -11,7 +11,7 @@ import type {
   StepRecord,
 } from '../wire/run.types';
 import { runBlock, type BlockHandle } from './block';
-import { evaluate, evaluateTemplate } from './expressions';
+import { evaluate, evaluateTemplate, NOT_SIMPLE, simpleTemplate } from './expressions';
 import { ProgressTracker } from './progress';
 import { HitlRegistry } from './hitl';
 import type { WaitingFor } from '../wire/hitl.types';
@@ -96,6 +96,13 @@ export class Interpreter implements Runtime {
   template(template: Template, ctx: ExprContext, stepPath: string, field: string): Promise<Json> {
     this.evaluations++;
     return evaluateTemplate(template, ctx, stepPath, field);
+  }
+
+  templateNow(template: Template, ctx: ExprContext): { value: Json } | undefined {
+    const value = simpleTemplate(template, ctx);
+    if (value === NOT_SIMPLE) return undefined;
+    this.evaluations++;
+    return { value };
   }
 
   async yieldIfBusy(): Promise<void> {

@@ -1,4 +1,5 @@
 import { CancellationScope, executeChild, patched, workflowInfo } from '@temporalio/workflow';
+import { executeUsesDirect } from './direct-uses';
 import { executeStep } from './execute-step';
 import type { Json, MapStepPlan } from '@flowgate/dsl';
 import {
@@ -17,6 +18,9 @@ type RunMapBatch = (input: RunMapBatchInput) => Promise<RunMapBatchResult>;
 
 /** Patch id of running single-step map items without a block (fewer promises per item). */
 export const SINGLE_STEP_ITEMS_PATCH = 'map-single-step-items';
+
+/** Patch id of running a single-`uses`-step item as one promise chain (`executeUsesDirect`). */
+export const DIRECT_USES_ITEMS_PATCH = 'map-direct-uses-items';
 
 export interface MapItemsRequest {
   map: MapStepPlan;
@@ -90,35 +94,61 @@ export async function runMapItems(req: MapItemsRequest, rt: Runtime): Promise<Ma
           );
         }
       : undefined;
+    const only = map.steps.length === 1 ? map.steps[0] : undefined;
+    const itemScope = (i: number): Scope => {
+      const index = offset + i;
+      return {
+        prefix: itemPrefix(mapPath, index),
+        visible: scope.visible,
+        item: items[i] ?? null,
+        index,
+        topLevel: false,
+        detail: scope.detail && i < rt.limits.progressItemDetail,
+      };
+    };
+    const runItem = async (i: number): Promise<void> => {
+      try {
+        const s = itemScope(i);
+        // The common map of one step per item needs no DAG scheduler or block scope of its own:
+        // the step runs directly (same result: a block's output is its last step's output).
+        if (only && patched(SINGLE_STEP_ITEMS_PATCH)) {
+          outputs[i] = (await executeStep(only, { ...s, visible: { ...scope.visible } }, rt)).output ?? null;
+        } else {
+          outputs[i] = (await rt.runBlock(map.steps, s)).last;
+        }
+        rt.progress.itemDone(mapPath, true);
+      } catch (err) {
+        rt.progress.itemDone(mapPath, false);
+        throw err;
+      }
+    };
+    const direct =
+      only?.kind === 'uses' &&
+      only.when === undefined &&
+      only.output === undefined &&
+      patched(SINGLE_STEP_ITEMS_PATCH) &&
+      patched(DIRECT_USES_ITEMS_PATCH)
+        ? only
+        : undefined;
     const done = await pool(
       items.length,
       concurrency,
-      async (i) => {
-        const index = offset + i;
-        try {
-          const itemScope: Scope = {
-            prefix: itemPrefix(mapPath, index),
-            visible: scope.visible,
-            item: items[i] ?? null,
-            index,
-            topLevel: false,
-            detail: scope.detail && i < rt.limits.progressItemDetail,
-          };
-          const only = map.steps.length === 1 ? map.steps[0] : undefined;
-          // The common map of one step per item needs no DAG scheduler or block scope of its own:
-          // the step runs directly (same result: a block's output is its last step's output).
-          if (only && patched(SINGLE_STEP_ITEMS_PATCH)) {
-            outputs[i] =
-              (await executeStep(only, { ...itemScope, visible: { ...scope.visible } }, rt)).output ?? null;
-          } else {
-            outputs[i] = (await rt.runBlock(map.steps, itemScope)).last;
+      direct
+        ? (i) => {
+            const record = executeUsesDirect(direct, { ...itemScope(i), visible: { ...scope.visible } }, rt);
+            if (!record) return runItem(i);
+            return record.then(
+              (r) => {
+                outputs[i] = r.output ?? null;
+                rt.progress.itemDone(mapPath, true);
+              },
+              (err: unknown) => {
+                rt.progress.itemDone(mapPath, false);
+                throw err;
+              },
+            );
           }
-          rt.progress.itemDone(mapPath, true);
-        } catch (err) {
-          rt.progress.itemDone(mapPath, false);
-          throw err;
-        }
-      },
+        : runItem,
       stop,
     );
     return { outputs: outputs.slice(0, done), done };

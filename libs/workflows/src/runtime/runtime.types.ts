@@ -52,6 +52,12 @@ export interface Runtime {
   context(scope: Scope, extra?: Record<string, Json>): ExprContext;
   evaluate(expr: string, ctx: ExprContext, stepPath: string, field: string): Promise<Json>;
   template(template: Template, ctx: ExprContext, stepPath: string, field: string): Promise<Json>;
+  /**
+   * The same value as `template`, synchronously, when every expression in it is a plain dotted
+   * path; `undefined` otherwise (then use `template`). No promise: the sandbox records a stack
+   * trace for each one, which dominates the cost of large maps.
+   */
+  templateNow(template: Template, ctx: ExprContext): { value: Json } | undefined;
   /** Yields to Temporal (1 ms timer) when many expressions were evaluated since the last yield. */
   yieldIfBusy(): Promise<void>;
   /** Loop state saved by an earlier execution for the top-level loop `stepId` (consumed once). */
