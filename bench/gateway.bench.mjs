@@ -2,11 +2,13 @@
 // Gateway benchmark, against a real local stack (`flowgate dev --ephemeral`):
 //
 //   start   POST /v1/runs at 100 connections (autocannon) vs bare `client.workflow.start` at the same
-//           concurrency, in the same stack and the same run: p50, p99, their ratio, errors
+//           concurrency, in the same stack and the same run: after a warm-up of both, `--rounds`
+//           interleaved rounds (order alternating); medians over rounds of p50 and p99, their
+//           ratio, errors
 //   tree    the GraphQL query of a 5,000-step run tree (steps → children → attempts): SQL statements
 //           per query (x-flowgate-sql-statements) and p50/p95 latency
 //
-// Usage: npm run bench:gateway [-- --duration 10] [-- --connections 100] [-- --tree-requests 40]
+// Usage: npm run bench:gateway [-- --duration 10] [-- --rounds 3] [-- --connections 100] [-- --tree-requests 40]
 // Uses DATABASE_URL when set (a fresh database is created on that server), else embedded PostgreSQL.
 // Results: printed, and written to bench/results/gateway.json.
 import { spawn } from 'node:child_process';
@@ -29,6 +31,7 @@ const arg = (name, fallback) => {
 const DURATION_S = arg('duration', 10);
 const CONNECTIONS = arg('connections', 100);
 const TREE_REQUESTS = arg('tree-requests', 40);
+const ROUNDS = arg('rounds', 3);
 const TREE_STEPS = 5_000;
 
 const freePort = () =>
@@ -44,6 +47,10 @@ const freePort = () =>
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const round = (n) => Math.round(n * 100) / 100;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 async function database() {
   const server = process.env.DATABASE_URL;
@@ -150,7 +157,7 @@ async function main() {
     // Both phases start the same workflows on the same worker; each starts once the previous phase's
     // runs have finished, so neither is measured against the other's backlog on this machine.
     const drain = async () => {
-      const deadline = Date.now() + 120_000;
+      const deadline = Date.now() + 300_000;
       while (
         Date.now() < deadline &&
         (await client.workflow.count('ExecutionStatus = "Running"')).count > 0
@@ -159,58 +166,88 @@ async function main() {
       }
     };
     // 1. The gateway: auth, validation, input schema, projection row, workflow start, audit.
-    const gateway = await autocannon({
-      url: `${base}/v1/runs`,
-      method: 'POST',
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      headers: { authorization: `Bearer ${info.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ pipeline: 'hello', input: { name: 'Bench' } }),
-    });
-    results.gatewayStart = {
-      requests: gateway.requests.total,
-      errors: gateway.errors + gateway.timeouts,
-      non2xx: gateway.non2xx,
-      p50Ms: gateway.latency.p50,
-      p99Ms: gateway.latency.p99,
-      requestsPerSecond: gateway.requests.average,
+    const gatewayPhase = async (seconds) => {
+      const r = await autocannon({
+        url: `${base}/v1/runs`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { authorization: `Bearer ${info.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ pipeline: 'hello', input: { name: 'Bench' } }),
+      });
+      return {
+        requests: r.requests.total,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        requestsPerSecond: r.requests.average,
+      };
     };
-    await drain();
     // 2. Bare Temporal client: the same workflow, input shape and search attributes the gateway sets.
     let n = 0;
-    const bare = await closedLoop(
-      () =>
-        client.workflow.start('runPipeline', {
-          taskQueue: 'flowgate',
-          workflowId: `bench-bare-${process.pid}-${n++}`,
-          args: [
-            {
-              plan,
-              input: { name: 'Bench' },
-              run: {
-                id: `bench-bare-${n}`,
-                tenant: 'default',
-                submittedBy: 'bench',
-                submittedAt: new Date().toISOString(),
+    const barePhase = async (seconds) => {
+      const bare = await closedLoop(
+        () =>
+          client.workflow.start('runPipeline', {
+            taskQueue: 'flowgate',
+            workflowId: `bench-bare-${process.pid}-${n++}`,
+            args: [
+              {
+                plan,
+                input: { name: 'Bench' },
+                run: {
+                  id: `bench-bare-${n}`,
+                  tenant: 'default',
+                  submittedBy: 'bench',
+                  submittedAt: new Date().toISOString(),
+                },
               },
-            },
-          ],
-        }),
-      CONNECTIONS,
-      DURATION_S,
-    );
-    results.bareStart = {
-      requests: bare.latencies.length,
-      errors: bare.errors,
-      p50Ms: round(percentile(bare.latencies, 50)),
-      p99Ms: round(percentile(bare.latencies, 99)),
-      ...(bare.firstError ? { firstError: bare.firstError } : {}),
+            ],
+          }),
+        CONNECTIONS,
+        seconds,
+      );
+      return {
+        requests: bare.latencies.length,
+        errors: bare.errors,
+        p50Ms: round(percentile(bare.latencies, 50)),
+        p99Ms: round(percentile(bare.latencies, 99)),
+        requestsPerSecond: round(bare.latencies.length / seconds),
+        ...(bare.firstError ? { firstError: bare.firstError } : {}),
+      };
     };
-
+    // Warm-up of both paths (JIT, connection pools, caches), not measured.
+    await gatewayPhase(3);
     await drain();
+    await barePhase(3);
+    await drain();
+    // Interleaved rounds, order alternating, each phase after the previous one's runs finished.
+    const gatewayRounds = [];
+    const bareRounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const which of r % 2 === 0 ? ['gateway', 'bare'] : ['bare', 'gateway']) {
+        if (which === 'gateway') gatewayRounds.push(await gatewayPhase(DURATION_S));
+        else bareRounds.push(await barePhase(DURATION_S));
+        await drain();
+      }
+    }
+    const med = (rows, key) => round(median(rows.map((x) => x[key])));
+    const summary = (rows) => ({
+      requests: rows.reduce((a, x) => a + x.requests, 0),
+      errors: rows.reduce((a, x) => a + x.errors + (x.non2xx ?? 0), 0),
+      p50Ms: med(rows, 'p50Ms'),
+      p99Ms: med(rows, 'p99Ms'),
+      requestsPerSecond: med(rows, 'requestsPerSecond'),
+      rounds: rows,
+    });
+    results.gatewayStart = summary(gatewayRounds);
+    results.bareStart = summary(bareRounds);
+    // Ratios of the medians over rounds, and per round (same round = same server state).
     results.ratio = {
       p50: round(results.gatewayStart.p50Ms / results.bareStart.p50Ms),
       p99: round(results.gatewayStart.p99Ms / results.bareStart.p99Ms),
+      p50PerRound: gatewayRounds.map((g, i) => round(g.p50Ms / bareRounds[i].p50Ms)),
     };
 
     // 3. GraphQL over a 5,000-step run tree (rows written directly: 1 map step + 4,999 items, 2 attempts each).

@@ -76,6 +76,57 @@ describe('runs projection', () => {
     expect(new Set(outcomes.map((o) => o.run.id))).toEqual(new Set([created[0]!.run.id]));
   });
 
+  it('creates many runs in one statement: outcomes in order, repeated keys resolved to the first', async () => {
+    const repo = new RunsRepository(pool);
+    await repo.create(run('m-earlier', 'taken-key'));
+    const outcomes = await repo.createMany([
+      { ...run('m-1'), input: null, tags: ['a', 'b'] },
+      run('m-2', 'batch-key'),
+      run('m-3', 'batch-key'),
+      run('m-4', 'taken-key'),
+      run('m-5'),
+    ]);
+    expect(outcomes.map((o) => [o.outcome, o.run.id])).toEqual([
+      ['created', 'm-1'],
+      ['created', 'm-2'],
+      ['exists', 'm-2'],
+      ['exists', 'm-earlier'],
+      ['created', 'm-5'],
+    ]);
+    const first = await repo.get('t-runs', 'm-1');
+    expect(first).toMatchObject({ input: null, tags: ['a', 'b'], status: 'running', temporalRunId: null });
+    expect(await repo.get('t-runs', 'm-3')).toBeUndefined();
+    await expect(repo.createMany([run('m-5')])).rejects.toThrow("run id 'm-5' is already in use");
+  });
+
+  it('marks many runs started with their audit events in one statement', async () => {
+    const repo = new RunsRepository(pool);
+    await repo.createMany([run('s-1'), run('s-2')]);
+    await repo.markStartedMany([
+      { id: 's-1', temporalRunId: 'tr-1', audit: { tenant: 't-runs', actor: 'me', action: 'run.started' } },
+      {
+        id: 's-2',
+        temporalRunId: 'tr-2',
+        audit: {
+          tenant: 't-runs',
+          actor: 'me',
+          action: 'run.started',
+          subject: 'p@1',
+          details: { retryOf: 'x' },
+        },
+      },
+    ]);
+    expect((await repo.get('t-runs', 's-1'))?.temporalRunId).toBe('tr-1');
+    expect((await repo.get('t-runs', 's-2'))?.temporalRunId).toBe('tr-2');
+    const audit = await pool.query<{ run_id: string; subject: string | null; details: unknown }>(
+      "SELECT run_id, subject, details FROM audit_events WHERE run_id IN ('s-1', 's-2') ORDER BY id",
+    );
+    expect(audit.rows).toEqual([
+      { run_id: 's-1', subject: null, details: {} },
+      { run_id: 's-2', subject: 'p@1', details: { retryOf: 'x' } },
+    ]);
+  });
+
   it('never lets a late update overwrite a terminal status', async () => {
     const repo = new RunsRepository(pool);
     await repo.create(run('r-terminal'));

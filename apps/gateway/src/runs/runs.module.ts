@@ -16,6 +16,7 @@ import { RunBlobsService } from './run-blobs.service';
 import { RunControlService } from './run-control.service';
 import { RunReconcilerService } from './run-reconciler.service';
 import { RunStarterService } from './run-starter.service';
+import { RunWritesBatcher } from './run-writes.batcher';
 import { RunsController } from './runs.controller';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
@@ -36,6 +37,7 @@ import { StepsResolver } from './steps.resolver';
     DeadLetterResolver,
     RunsService,
     RunStarterService,
+    RunWritesBatcher,
     RunReconcilerService,
     RunControlService,
     RunEventsHub,

@@ -22,6 +22,7 @@ import { decodeRunCursor, encodeRunCursor } from './run-cursor';
 import { newRunId } from './run-id';
 import { RunReconcilerService } from './run-reconciler.service';
 import { RunStarterService } from './run-starter.service';
+import { RunWritesBatcher } from './run-writes.batcher';
 import { temporalUiLink } from './temporal-links';
 
 export interface StartedRun {
@@ -56,6 +57,7 @@ export class RunsService {
     private readonly reconciler: RunReconcilerService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly policyAdmission: PolicyAdmissionService,
+    private readonly writes: RunWritesBatcher,
   ) {}
 
   async start(principal: Principal, body: StartRunBody, idempotencyKey?: string): Promise<StartedRun> {
@@ -97,7 +99,7 @@ export class RunsService {
     const id = newRunId(plan.pipeline.name);
     // Governance admission: the whole plan, before anything is recorded or started (403 policy_denied).
     const admission = await this.policyAdmission.admit(principal, plan, input, id);
-    const created = await this.runs.create({
+    const created = await this.writes.create({
       id,
       tenant: principal.tenant,
       pipelineName: plan.pipeline.name,
@@ -135,7 +137,7 @@ export class RunsService {
         'could not start the run: Temporal is unavailable; retry later',
       );
     }
-    await this.runs.markStarted(id, temporalRunId, {
+    await this.writes.markStarted(id, temporalRunId, {
       tenant: principal.tenant,
       actor: principal.name,
       action: 'run.started',

@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import { isUniqueViolation } from '../database';
 
 export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -134,6 +133,15 @@ export interface RunPage {
 /** created_at with its full microsecond precision, so that a keyset cursor round-trips exactly. */
 const CREATED_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** The audit event recorded with a run's start. */
+export interface StartAudit {
+  tenant: string;
+  actor: string;
+  action: string;
+  subject?: string;
+  details?: Record<string, unknown>;
+}
+
 export type CreateRunOutcome = { outcome: 'created'; run: RunRecord } | { outcome: 'exists'; run: RunRecord };
 
 const TERMINAL: RunStatusValue[] = ['succeeded', 'failed', 'cancelled'];
@@ -147,36 +155,73 @@ export class RunsRepository {
    * same (tenant, key) returns the existing run (`exists`) instead of creating another.
    */
   async create(run: NewRun): Promise<CreateRunOutcome> {
-    try {
-      const res = await this.pool.query<RunRow>(
-        `INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
-                           idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of)
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $9, $10, $11, $12, $13)
-         RETURNING *`,
-        [
-          run.id,
-          run.tenant,
-          run.pipelineName,
-          run.pipelineVersion,
-          run.digest,
-          JSON.stringify(run.input ?? null),
-          run.tags,
-          run.idempotencyKey ?? null,
-          run.requestHash ?? null,
-          run.parentRunId ?? null,
-          run.parentStepPath ?? null,
-          run.submittedBy,
-          run.retryOf ?? null,
-        ],
-      );
-      return { outcome: 'created', run: toRecord(res.rows[0] as RunRow) };
-    } catch (err) {
-      if (run.idempotencyKey && isUniqueViolation(err)) {
-        const existing = await this.findByIdempotencyKey(run.tenant, run.idempotencyKey);
-        if (existing) return { outcome: 'exists', run: existing };
-      }
-      throw err;
+    const [outcome] = await this.createMany([run]);
+    return outcome as CreateRunOutcome;
+  }
+
+  /**
+   * `create` for several runs in one statement (one round trip, one commit), outcomes in input
+   * order. A run whose (tenant, idempotency key) is already taken, by an earlier run or by an
+   * earlier entry of the same call, comes back as that run (`exists`). Any other conflict (an
+   * id already in use) fails the call.
+   */
+  async createMany(runs: readonly NewRun[]): Promise<CreateRunOutcome[]> {
+    if (runs.length === 0) return [];
+    const rows = runs.map((r, n) => ({
+      n,
+      id: r.id,
+      tenant: r.tenant,
+      pipeline_name: r.pipelineName,
+      pipeline_version: r.pipelineVersion,
+      digest: r.digest,
+      // Text, cast in SQL: jsonb_to_recordset would turn a JSON null input into SQL NULL.
+      input_json: JSON.stringify(r.input ?? null),
+      tags: r.tags,
+      idempotency_key: r.idempotencyKey ?? null,
+      request_hash: r.requestHash ?? null,
+      parent_run_id: r.parentRunId ?? null,
+      parent_step_path: r.parentStepPath ?? null,
+      submitted_by: r.submittedBy,
+      retry_of: r.retryOf ?? null,
+    }));
+    const inserted = await this.pool.query<RunRow>(
+      `INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
+                         idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of)
+       SELECT id, tenant, pipeline_name, pipeline_version, digest, 'running', input_json::jsonb, tags,
+              idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of
+         FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id text, tenant text, pipeline_name text,
+              pipeline_version integer, digest text, input_json text, tags text[], idempotency_key text,
+              request_hash text, parent_run_id text, parent_step_path text, submitted_by text, retry_of text)
+        ORDER BY n
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+      [JSON.stringify(rows)],
+    );
+    const byId = new Map(inserted.rows.map((r) => [r.id, toRecord(r)]));
+    const skipped = runs.filter((r) => !byId.has(r.id));
+    const existing = new Map<string, RunRecord>();
+    if (skipped.length > 0) {
+      const keyed = skipped.filter((r) => r.idempotencyKey !== undefined);
+      const found =
+        keyed.length === 0
+          ? []
+          : (
+              await this.pool.query<RunRow>(
+                `SELECT r.* FROM runs r
+                   JOIN unnest($1::text[], $2::text[]) AS k(tenant, key)
+                     ON r.tenant = k.tenant AND r.idempotency_key = k.key`,
+                [keyed.map((r) => r.tenant), keyed.map((r) => r.idempotencyKey)],
+              )
+            ).rows;
+      for (const row of found) existing.set(`${row.tenant}\u0000${row.idempotency_key ?? ''}`, toRecord(row));
     }
+    return runs.map((r) => {
+      const created = byId.get(r.id);
+      if (created) return { outcome: 'created', run: created };
+      const earlier = r.idempotencyKey && existing.get(`${r.tenant}\u0000${r.idempotencyKey}`);
+      if (earlier) return { outcome: 'exists', run: earlier };
+      throw new Error(`run id '${r.id}' is already in use`);
+    });
   }
 
   async findByIdempotencyKey(tenant: string, key: string): Promise<RunRecord | undefined> {
@@ -200,28 +245,38 @@ export class RunsRepository {
    * Records that a run's workflow started, and its audit event, in one statement (one round trip
    * and one commit on the submission path).
    */
-  async markStarted(
-    id: string,
-    temporalRunId: string,
-    audit: {
-      tenant: string;
-      actor: string;
-      action: string;
-      subject?: string;
-      details?: Record<string, unknown>;
-    },
+  /** Records that a run's workflow started (its Temporal run id) and the audit event, atomically. */
+  async markStarted(id: string, temporalRunId: string, audit: StartAudit): Promise<void> {
+    await this.markStartedMany([{ id, temporalRunId, audit }]);
+  }
+
+  /** `markStarted` for several runs in one statement (one round trip, one commit). */
+  async markStartedMany(
+    marks: readonly { id: string; temporalRunId: string; audit: StartAudit }[],
   ): Promise<void> {
+    if (marks.length === 0) return;
     await this.pool.query(
-      `WITH started AS (UPDATE runs SET temporal_run_id = $2, updated_at = now() WHERE id = $1)
-       INSERT INTO audit_events (tenant, run_id, actor, action, subject, details) VALUES ($3, $1, $4, $5, $6, $7)`,
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id text, temporal_run_id text, tenant text,
+                actor text, action text, subject text, details jsonb)
+       ), started AS (
+         UPDATE runs r SET temporal_run_id = v.temporal_run_id, updated_at = now() FROM v WHERE r.id = v.id
+       )
+       INSERT INTO audit_events (tenant, run_id, actor, action, subject, details)
+       SELECT tenant, id, actor, action, subject, details FROM v ORDER BY n`,
       [
-        id,
-        temporalRunId,
-        audit.tenant,
-        audit.actor,
-        audit.action,
-        audit.subject ?? null,
-        JSON.stringify(audit.details ?? {}),
+        JSON.stringify(
+          marks.map((m, n) => ({
+            n,
+            id: m.id,
+            temporal_run_id: m.temporalRunId,
+            tenant: m.audit.tenant,
+            actor: m.audit.actor,
+            action: m.audit.action,
+            subject: m.audit.subject ?? null,
+            details: m.audit.details ?? {},
+          })),
+        ),
       ],
     );
   }

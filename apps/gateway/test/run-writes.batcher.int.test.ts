@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Pool } from 'pg';
+import { createPool, RunsRepository, type NewRun } from '@flowgate/store';
+import { RunWritesBatcher } from '../src/runs/run-writes.batcher';
+
+let pool: Pool;
+let statements = 0;
+
+beforeAll(() => {
+  pool = createPool(inject('databaseUrl'));
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    statements++;
+    return query(...args);
+  };
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+const run = (id: string, extra: Partial<NewRun> = {}): NewRun => ({
+  id,
+  tenant: 't-batch',
+  pipelineName: 'p',
+  pipelineVersion: 1,
+  digest: 'd',
+  input: { id },
+  tags: [],
+  submittedBy: 'me',
+  ...extra,
+});
+
+describe('RunWritesBatcher (group commit of run submissions)', () => {
+  it('writes concurrent submissions in one statement each for rows and starts', async () => {
+    const batcher = new RunWritesBatcher(new RunsRepository(pool));
+    const ids = Array.from({ length: 40 }, (_, i) => `gb-${i}`);
+    statements = 0;
+    const outcomes = await Promise.all(ids.map((id) => batcher.create(run(id))));
+    expect(statements).toBe(1);
+    expect(outcomes.map((o) => [o.outcome, o.run.id])).toEqual(ids.map((id) => ['created', id]));
+
+    statements = 0;
+    await Promise.all(
+      ids.map((id) =>
+        batcher.markStarted(id, `t-${id}`, { tenant: 't-batch', actor: 'me', action: 'run.started' }),
+      ),
+    );
+    expect(statements).toBe(1);
+    const rows = await pool.query<{ id: string; temporal_run_id: string; audits: string }>(
+      `SELECT r.id, r.temporal_run_id, (SELECT count(*) FROM audit_events a WHERE a.run_id = r.id) AS audits
+         FROM runs r WHERE r.id = ANY($1) ORDER BY r.id`,
+      [ids],
+    );
+    expect(rows.rows).toHaveLength(40);
+    for (const r of rows.rows) expect([r.temporal_run_id, Number(r.audits)]).toEqual([`t-${r.id}`, 1]);
+  });
+
+  it('a bad row fails only its own submission', async () => {
+    const batcher = new RunWritesBatcher(new RunsRepository(pool));
+    const results = await Promise.allSettled([
+      batcher.create(run('gb-ok-1')),
+      // A rerun of a run that does not exist: the foreign key refuses it.
+      batcher.create(run('gb-bad', { retryOf: 'no-such-run' })),
+      batcher.create(run('gb-ok-2', { idempotencyKey: 'k1', requestHash: 'h' })),
+      batcher.create(run('gb-ok-3', { idempotencyKey: 'k1', requestHash: 'h' })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const value = (i: number) =>
+      (results[i] as PromiseFulfilledResult<{ outcome: string; run: { id: string } }>).value;
+    expect([value(0).outcome, value(2).outcome, value(3).outcome]).toEqual(['created', 'created', 'exists']);
+    expect(value(3).run.id).toBe('gb-ok-2');
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/foreign key/);
+    const left = await pool.query("SELECT id FROM runs WHERE id LIKE 'gb-%-%' OR id = 'gb-bad' ORDER BY id");
+    expect(left.rows.map((r: { id: string }) => r.id).filter((id: string) => !/^gb-\d+$/.test(id))).toEqual([
+      'gb-ok-1',
+      'gb-ok-2',
+    ]);
+  });
+});
