@@ -21,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
+import gatewayStarter from '../apps/gateway/dist/runs/run-starter.service.js';
+
+const { runWorkflowStartOptions } = gatewayStarter;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -184,27 +187,25 @@ async function main() {
         requestsPerSecond: r.requests.average,
       };
     };
-    // 2. Bare Temporal client: the same workflow, input shape and search attributes the gateway sets.
+    // 2. Bare Temporal client: the same workflow start, with the same options, as the gateway's.
     let n = 0;
     const barePhase = async (seconds) => {
       const bare = await closedLoop(
-        () =>
-          client.workflow.start('runPipeline', {
-            taskQueue: 'flowgate',
-            workflowId: `bench-bare-${process.pid}-${n++}`,
-            args: [
+        () => {
+          const id = `bench-bare-${process.pid}-${n++}`;
+          // Exactly the start the gateway makes (search attributes, memo, summary), minus the gateway.
+          return client.workflow.start(
+            'runPipeline',
+            runWorkflowStartOptions(
               {
                 plan,
                 input: { name: 'Bench' },
-                run: {
-                  id: `bench-bare-${n}`,
-                  tenant: 'default',
-                  submittedBy: 'bench',
-                  submittedAt: new Date().toISOString(),
-                },
+                run: { id, tenant: 'default', submittedBy: 'bench', submittedAt: new Date().toISOString() },
               },
-            ],
-          }),
+              'flowgate',
+            ),
+          );
+        },
         CONNECTIONS,
         seconds,
       );

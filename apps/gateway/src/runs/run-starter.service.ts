@@ -16,6 +16,28 @@ const versionKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.pipelineVersion, S
 const tenantKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tenant, SearchAttributeType.KEYWORD);
 const tagsKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tags, SearchAttributeType.KEYWORD_LIST);
 
+/**
+ * The options of a run's workflow start: id = run id, the run's search attributes (pipeline,
+ * version, tenant, tags), memo (digest, submitter) and summary. Exported so that benchmarks start
+ * their baseline workflows exactly as the gateway does.
+ */
+export function runWorkflowStartOptions(input: RunPipelineInput, taskQueue: string) {
+  const plan: PipelinePlan = input.plan;
+  return {
+    taskQueue,
+    workflowId: input.run.id,
+    args: [input] as [RunPipelineInput],
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: pipelineKey, value: plan.pipeline.name },
+      { key: versionKey, value: plan.pipeline.version },
+      { key: tenantKey, value: input.run.tenant },
+      { key: tagsKey, value: plan.pipeline.tags },
+    ]),
+    memo: { [MEMO_KEYS.digest]: plan.digest, [MEMO_KEYS.submittedBy]: input.run.submittedBy },
+    staticSummary: `${plan.pipeline.name} v${plan.pipeline.version}`,
+  };
+}
+
 /** Starts the interpreter workflow for a pinned plan. */
 @Injectable()
 export class RunStarterService {
@@ -26,21 +48,11 @@ export class RunStarterService {
 
   /** Returns the Temporal run id. Starting an already-started run id is not an error (idempotent). */
   async start(input: RunPipelineInput): Promise<string> {
-    const plan: PipelinePlan = input.plan;
     try {
-      const handle = await this.client.workflow.start(RUN_PIPELINE_WORKFLOW, {
-        taskQueue: this.config.FLOWGATE_TASK_QUEUE,
-        workflowId: input.run.id,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: pipelineKey, value: plan.pipeline.name },
-          { key: versionKey, value: plan.pipeline.version },
-          { key: tenantKey, value: input.run.tenant },
-          { key: tagsKey, value: plan.pipeline.tags },
-        ]),
-        memo: { [MEMO_KEYS.digest]: plan.digest, [MEMO_KEYS.submittedBy]: input.run.submittedBy },
-        staticSummary: `${plan.pipeline.name} v${plan.pipeline.version}`,
-      });
+      const handle = await this.client.workflow.start(
+        RUN_PIPELINE_WORKFLOW,
+        runWorkflowStartOptions(input, this.config.FLOWGATE_TASK_QUEUE),
+      );
       return handle.firstExecutionRunId;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
