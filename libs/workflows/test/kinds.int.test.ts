@@ -195,8 +195,9 @@ describe('map', () => {
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const activity = (err as WorkflowFailedError).cause;
     expect(activity?.name).toBe('ActivityFailure');
-    expect((activity?.cause as ApplicationFailure).type).toBe('ItemError');
-    expect(activity?.cause?.message).toMatch(/^item [1-4]$/);
+    const cause = activity?.cause as ApplicationFailure;
+    expect(cause.type).toBe('ItemError');
+    expect(cause.message).toMatch(/^item [1-4]$/);
   });
 
   it('a failing item fails the map with the item path', async () => {
