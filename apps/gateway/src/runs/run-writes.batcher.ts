@@ -34,7 +34,10 @@ export class RunWritesBatcher {
     this.inserts = new DataLoader((rows) => this.each(rows, (r) => this.runs.createMany(r)), options);
     this.starts = new DataLoader(
       (marks) =>
-        this.each(marks, async (m) => (await this.runs.markStartedMany(m), m.map(() => true as const))),
+        this.each(marks, async (m) => {
+          await this.runs.markStartedMany(m);
+          return m.map(() => true as const);
+        }),
       options,
     );
   }

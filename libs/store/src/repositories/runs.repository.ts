@@ -198,22 +198,18 @@ export class RunsRepository {
       [JSON.stringify(rows)],
     );
     const byId = new Map(inserted.rows.map((r) => [r.id, toRecord(r)]));
-    const skipped = runs.filter((r) => !byId.has(r.id));
+    // Entries kept out by a taken idempotency key resolve to the run that holds it.
+    const keyed = runs.filter((r) => !byId.has(r.id) && r.idempotencyKey !== undefined);
     const existing = new Map<string, RunRecord>();
-    if (skipped.length > 0) {
-      const keyed = skipped.filter((r) => r.idempotencyKey !== undefined);
-      const found =
-        keyed.length === 0
-          ? []
-          : (
-              await this.pool.query<RunRow>(
-                `SELECT r.* FROM runs r
-                   JOIN unnest($1::text[], $2::text[]) AS k(tenant, key)
-                     ON r.tenant = k.tenant AND r.idempotency_key = k.key`,
-                [keyed.map((r) => r.tenant), keyed.map((r) => r.idempotencyKey)],
-              )
-            ).rows;
-      for (const row of found) existing.set(`${row.tenant}\u0000${row.idempotency_key ?? ''}`, toRecord(row));
+    if (keyed.length > 0) {
+      const found = await this.pool.query<RunRow>(
+        `SELECT r.* FROM runs r
+           JOIN unnest($1::text[], $2::text[]) AS k(tenant, key)
+             ON r.tenant = k.tenant AND r.idempotency_key = k.key`,
+        [keyed.map((r) => r.tenant), keyed.map((r) => r.idempotencyKey)],
+      );
+      for (const row of found.rows)
+        existing.set(`${row.tenant}\u0000${row.idempotency_key ?? ''}`, toRecord(row));
     }
     return runs.map((r) => {
       const created = byId.get(r.id);
