@@ -2,6 +2,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { ApiKeyVerifier } from '../auth/api-key-verifier.service';
 import { graphqlErrorFormatter } from '../common/errors/graphql-error.formatter';
 import type { GatewayConfig } from '../config/gateway.config';
+import { refuseNonDocuments } from './non-document.hook';
 import { queryLimitsRule } from './query-limits';
 
 /** The token of a graphql-ws `connection_init` payload (`authorization: Bearer …`, `apiKey`, or `headers`). */
@@ -34,6 +35,7 @@ export function graphqlOptions(config: GatewayConfig, verifier: ApiKeyVerifier):
     errorFormatter: graphqlErrorFormatter,
     // A static rule list keeps mercurius's parse/validate cache: `first: $variable` is costed at the maximum page (100).
     validationRules: [queryLimitsRule(limits)],
+    hooks: { preValidation: refuseNonDocuments },
     subscription: {
       // The key may come in the WebSocket upgrade request's headers or in connection_init.
       context: (_socket: unknown, request: { headers: Record<string, unknown> }) => ({
