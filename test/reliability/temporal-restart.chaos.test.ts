@@ -9,6 +9,7 @@ import {
   registerPipeline,
   report,
   sleep,
+  withClient,
 } from '../support/reliability';
 
 /** Scenario 2: the file-persisted Temporal dev server is killed and restarted mid-run. */
@@ -56,6 +57,17 @@ describe('scenario 2: Temporal restart', () => {
     });
     const duringBody = (await during.json()) as { code?: string };
     const submitDuringOutageMs = Date.now() - submitStarted;
+    // The refused submission left nothing: no run row, no submission audit event without its run.
+    const leftovers = await withClient(stack.databaseUrl, async (c) => {
+      const rows = await c.query<{ runs: number; orphans: number }>(
+        `SELECT (SELECT count(*)::int FROM runs WHERE pipeline_name = 'ledger-temporal' AND temporal_run_id IS NULL
+                  AND created_at >= to_timestamp($1 / 1000.0)) AS runs,
+                (SELECT count(*)::int FROM audit_events a WHERE a.action = 'run.started'
+                  AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = a.run_id)) AS orphans`,
+        [submitStarted],
+      );
+      return rows.rows[0];
+    });
     const readyDuring = (await fetch(`${stack.gatewayUrl}/readyz`)).status;
     await sleep(Math.max(0, DOWN_MS - (Date.now() - downAt)));
 
@@ -83,6 +95,7 @@ describe('scenario 2: Temporal restart', () => {
     // Refused cleanly during the outage.
     expect(during.status).toBe(503);
     expect(duringBody.code).toBe('unavailable');
+    expect(leftovers).toEqual({ runs: 0, orphans: 0 });
     expect(readyDuring).toBe(503);
     // And the gateway starts runs again.
     const after = await stack.submitRun('ledger-temporal');

@@ -64,15 +64,16 @@ describe('run-tree projection written by the worker (through the interpreter sin
   it('records a run submitted straight to Temporal, its steps and its outcome', async () => {
     const plan = compile(readFileSync(join(root, 'examples/hello.yaml'), 'utf8'));
     const id = `proj-hello-${Date.now()}`;
-    await client.workflow.execute(RUN_PIPELINE_WORKFLOW, {
+    const handle = await client.workflow.start(RUN_PIPELINE_WORKFLOW, {
       taskQueue: TASK_QUEUE,
       workflowId: id,
       args: [run(id, plan, { name: 'Ada' })],
     });
+    await handle.result();
 
     const row = await waitFor(async () => {
       const r = await pool.query(
-        'SELECT status, output, finished_at, pipeline_name FROM runs WHERE id = $1',
+        'SELECT status, output, finished_at, pipeline_name, temporal_run_id FROM runs WHERE id = $1',
         [id],
       );
       return r.rows[0]?.status === 'succeeded' ? r.rows[0] : undefined;
@@ -80,6 +81,8 @@ describe('run-tree projection written by the worker (through the interpreter sin
     expect(row.output).toEqual({ greeting: 'Hello, Ada!', shout: 'HELLO, ADA!' });
     expect(row.finished_at).toBeInstanceOf(Date);
     expect(row.pipeline_name).toBe('hello');
+    // The run's own workflow reports its Temporal run id.
+    expect(row.temporal_run_id).toBe(handle.firstExecutionRunId);
 
     const steps = await waitFor(async () => {
       const r = await pool.query(
@@ -139,16 +142,19 @@ spec:
 
     const childRun = await waitFor(async () => {
       const r = await pool.query(
-        'SELECT id, status, parent_step_path, tenant FROM runs WHERE parent_run_id = $1',
+        'SELECT id, status, parent_step_path, tenant, temporal_run_id FROM runs WHERE parent_run_id = $1',
         [id],
       );
       return r.rows[0]?.status === 'succeeded' ? r.rows[0] : undefined;
     }, 'child run');
+    // The child's Temporal run id is its own (reported by the child's workflow, not the parent's).
+    const childRunId = (await client.workflow.getHandle(`${id}/sub`).describe()).runId;
     expect(childRun).toEqual({
       id: `${id}/sub`,
       status: 'succeeded',
       parent_step_path: 'sub',
       tenant: 'projection',
+      temporal_run_id: childRunId,
     });
 
     const kinds = await waitFor(async () => {

@@ -1,6 +1,13 @@
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'pg';
-import { createPool, migrate, PipelinesRepository, RunsRepository } from '../src';
+import {
+  createPool,
+  migrate,
+  PipelinesRepository,
+  RunsRepository,
+  RunTreeRepository,
+  type RunTreeRun,
+} from '../src';
 
 let pool: Pool;
 
@@ -53,6 +60,13 @@ describe('pipelines registry', () => {
 });
 
 describe('runs projection', () => {
+  const treeRun = (id: string, status: string): RunTreeRun => ({
+    runId: id,
+    tenant: 't-runs',
+    status,
+    pipeline: { name: 'p', version: 1, digest: 'd', tags: [] },
+    submittedBy: 'me',
+  });
   const run = (id: string, key?: string) => ({
     id,
     tenant: 't-runs',
@@ -99,32 +113,76 @@ describe('runs projection', () => {
     await expect(repo.createMany([run('m-5')])).rejects.toThrow("run id 'm-5' is already in use");
   });
 
-  it('marks many runs started with their audit events in one statement', async () => {
+  it('writes the audit event of each created run in the same statement, none for a repeated key', async () => {
     const repo = new RunsRepository(pool);
-    await repo.createMany([run('s-1'), run('s-2')]);
-    await repo.markStartedMany([
-      { id: 's-1', temporalRunId: 'tr-1', audit: { tenant: 't-runs', actor: 'me', action: 'run.started' } },
+    await repo.createMany([
+      { ...run('s-1'), audit: { action: 'run.started' } },
       {
-        id: 's-2',
-        temporalRunId: 'tr-2',
-        audit: {
-          tenant: 't-runs',
-          actor: 'me',
-          action: 'run.started',
-          subject: 'p@1',
-          details: { retryOf: 'x' },
-        },
+        ...run('s-2', 'audited-key'),
+        audit: { action: 'run.started', subject: 'p@1', details: { retryOf: 'x' } },
       },
+      { ...run('s-3', 'audited-key'), audit: { action: 'run.started' } },
+      run('s-4'),
     ]);
-    expect((await repo.get('t-runs', 's-1'))?.temporalRunId).toBe('tr-1');
-    expect((await repo.get('t-runs', 's-2'))?.temporalRunId).toBe('tr-2');
-    const audit = await pool.query<{ run_id: string; subject: string | null; details: unknown }>(
-      "SELECT run_id, subject, details FROM audit_events WHERE run_id IN ('s-1', 's-2') ORDER BY id",
+    const audit = await pool.query<{
+      run_id: string;
+      tenant: string;
+      actor: string;
+      subject: string | null;
+      details: unknown;
+    }>(
+      "SELECT run_id, tenant, actor, subject, details FROM audit_events WHERE run_id LIKE 's-_' ORDER BY id",
     );
     expect(audit.rows).toEqual([
-      { run_id: 's-1', subject: null, details: {} },
-      { run_id: 's-2', subject: 'p@1', details: { retryOf: 'x' } },
+      { run_id: 's-1', tenant: 't-runs', actor: 'me', subject: null, details: {} },
+      { run_id: 's-2', tenant: 't-runs', actor: 'me', subject: 'p@1', details: { retryOf: 'x' } },
     ]);
+  });
+
+  it('deletes an unstarted run with its submission audit event, and never a reported one', async () => {
+    const repo = new RunsRepository(pool);
+    const trees = new RunTreeRepository(pool);
+    await repo.createMany([
+      { ...run('u-1'), audit: { action: 'run.started' } },
+      { ...run('u-2'), audit: { action: 'run.started' } },
+    ]);
+    await trees.upsertRuns([{ ...treeRun('u-2', 'running'), temporalRunId: 'tr-u-2' }]);
+    await repo.deleteUnstarted('u-1', 'run.started');
+    await repo.deleteUnstarted('u-2', 'run.started');
+    expect(await repo.get('t-runs', 'u-1')).toBeUndefined();
+    expect((await repo.get('t-runs', 'u-2'))?.temporalRunId).toBe('tr-u-2');
+    const audit = await pool.query<{ run_id: string }>(
+      "SELECT run_id FROM audit_events WHERE run_id IN ('u-1', 'u-2') ORDER BY id",
+    );
+    expect(audit.rows).toEqual([{ run_id: 'u-2' }]);
+  });
+
+  it('records the Temporal run id from the first report that has one, and never moves a run back', async () => {
+    const repo = new RunsRepository(pool);
+    const trees = new RunTreeRepository(pool);
+    await repo.create(run('t-1'));
+    // A report from another workflow (a parent reporting its child) carries no run id.
+    await trees.upsertRuns([treeRun('t-1', 'running')]);
+    expect((await repo.get('t-runs', 't-1'))?.temporalRunId).toBeNull();
+    await trees.upsertRuns([{ ...treeRun('t-1', 'running'), temporalRunId: 'first' }]);
+    await trees.upsertRuns([
+      { ...treeRun('t-1', 'succeeded'), output: { ok: true }, temporalRunId: 'second' },
+    ]);
+    expect(await repo.get('t-runs', 't-1')).toMatchObject({
+      status: 'succeeded',
+      temporalRunId: 'first',
+      output: { ok: true },
+    });
+    // A late non-terminal report cannot move the finished run back, even for a run without an id yet.
+    await repo.create(run('t-2'));
+    await trees.upsertRuns([{ ...treeRun('t-2', 'failed'), error: { message: 'boom' } }]);
+    await trees.upsertRuns([{ ...treeRun('t-2', 'running'), temporalRunId: 'late' }]);
+    expect(await repo.get('t-runs', 't-2')).toMatchObject({
+      status: 'failed',
+      temporalRunId: 'late',
+      error: { message: 'boom' },
+    });
+    expect((await repo.get('t-runs', 't-2'))?.finishedAt).toBeInstanceOf(Date);
   });
 
   it('never lets a late update overwrite a terminal status', async () => {

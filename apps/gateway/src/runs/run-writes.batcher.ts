@@ -1,29 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { RunsRepository, type CreateRunOutcome, type NewRun, type StartAudit } from '@flowgate/store';
+import { RunsRepository, type CreateRunOutcome, type NewRun } from '@flowgate/store';
 
-/** Most writes of one kind sent in one statement. */
+/** Most submissions written in one statement. */
 const MAX_BATCH = 200;
 
-interface StartMark {
-  id: string;
-  temporalRunId: string;
-  audit: StartAudit;
-}
-
 /**
- * Group commit of the two writes of every run submission: run rows inserted before their
- * workflows start, and starts recorded with their audit events after. Submissions that reach a
- * write in the same event-loop turn share one statement, one round trip and one commit instead
- * of paying one each; a lone submission is sent at once (setImmediate), so nothing waits for a
- * batch to fill. Durability is unchanged: each caller resolves only after the statement holding
+ * Group commit of the write of every run submission: its run row and audit event, inserted before
+ * its workflow starts. Submissions that reach the write in the same event-loop turn share one
+ * statement, one round trip and one commit instead of paying one each; a lone submission is sent
+ * at once (setImmediate), so nothing waits for a batch to fill. Durability is unchanged: each caller resolves only after the statement holding
  * its row committed. A batch that fails as a whole is retried row by row, so one bad row (e.g. a
  * rerun of a run deleted meanwhile) fails only its own submission.
  */
 @Injectable()
 export class RunWritesBatcher {
   private readonly inserts: DataLoader<NewRun, CreateRunOutcome>;
-  private readonly starts: DataLoader<StartMark, true>;
 
   constructor(private readonly runs: RunsRepository) {
     const options = {
@@ -32,24 +24,11 @@ export class RunWritesBatcher {
       batchScheduleFn: (run: () => void) => setImmediate(run),
     };
     this.inserts = new DataLoader((rows) => this.each(rows, (r) => this.runs.createMany(r)), options);
-    this.starts = new DataLoader(
-      (marks) =>
-        this.each(marks, async (m) => {
-          await this.runs.markStartedMany(m);
-          return m.map(() => true as const);
-        }),
-      options,
-    );
   }
 
   /** RunsRepository.create, batched. */
   create(run: NewRun): Promise<CreateRunOutcome> {
     return this.inserts.load(run);
-  }
-
-  /** RunsRepository.markStarted, batched. */
-  markStarted(id: string, temporalRunId: string, audit: StartAudit): Promise<true> {
-    return this.starts.load({ id, temporalRunId, audit });
   }
 
   private async each<K, V>(

@@ -39,6 +39,9 @@ export interface RunListPage {
   nextCursor: string | null;
 }
 
+/** Audit action of a run submission (written with the run's row, removed if its start fails). */
+export const RUN_STARTED_AUDIT_ACTION = 'run.started';
+
 /** Most run-list rows reconciled with Temporal at once. */
 const RECONCILE_CONCURRENCY = 10;
 
@@ -111,14 +114,20 @@ export class RunsService {
       requestHash: options.requestHash,
       retryOf: options.retryOf,
       submittedBy: principal.name,
+      // The submission's audit event goes with the row (one write per submission); the worker
+      // records the Temporal run id when it reports the run.
+      audit: {
+        action: RUN_STARTED_AUDIT_ACTION,
+        subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
+        ...(options.retryOf ? { details: { retryOf: options.retryOf } } : {}),
+      },
     });
     if (created.outcome === 'exists') {
       return { run: this.checkReplay(created.run, options.requestHash ?? ''), created: false, warnings: [] };
     }
 
-    let temporalRunId: string;
     try {
-      temporalRunId = await this.starter.start({
+      await this.starter.start({
         plan,
         input: input as Json,
         run: {
@@ -130,20 +139,13 @@ export class RunsService {
       });
     } catch (err) {
       // Nothing half-written: the run row goes away with the failed start.
-      await this.runs.deleteUnstarted(id);
+      await this.runs.deleteUnstarted(id, RUN_STARTED_AUDIT_ACTION);
       this.logger.error({ runId: id, err: (err as Error).message }, 'workflow start failed');
       throw new DomainError(
         ErrorCode.Unavailable,
         'could not start the run: Temporal is unavailable; retry later',
       );
     }
-    await this.writes.markStarted(id, temporalRunId, {
-      tenant: principal.tenant,
-      actor: principal.name,
-      action: 'run.started',
-      subject: `${plan.pipeline.name}@${plan.pipeline.version}`,
-      ...(options.retryOf ? { details: { retryOf: options.retryOf } } : {}),
-    });
     return {
       run: { ...created.run },
       created: true,

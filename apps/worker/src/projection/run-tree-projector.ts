@@ -47,11 +47,20 @@ export class RunTreeProjector {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
-  run(change: RunChange): void {
+  /**
+   * A run's change. `temporalRunId` (the first execution's run id) is given when the change comes
+   * from the run's own workflow: the projection records it with the run's first report.
+   */
+  run(change: RunChange, temporalRunId?: string): void {
     const earlier = this.runs.get(change.runId);
-    // Keep the input of a first `running` report when a later change coalesces over it.
+    // Keep the input of a first `running` report (and the run id) when a later change coalesces over it.
     const { waitingFor, ...run } = change;
-    this.runs.set(change.runId, { ...run, input: change.input ?? earlier?.input });
+    const runId = temporalRunId ?? earlier?.temporalRunId;
+    this.runs.set(change.runId, {
+      ...run,
+      input: change.input ?? earlier?.input,
+      ...(runId ? { temporalRunId: runId } : {}),
+    });
     if (waitingFor !== undefined) this.waiting.set(change.runId, waitingFor);
     else if (TERMINAL_RUN.has(change.status)) this.waiting.set(change.runId, null);
   }
@@ -69,7 +78,11 @@ export class RunTreeProjector {
   sinks(): InjectedSinks<ProjectionSinks> {
     return {
       [PROJECTION_SINK]: {
-        run: { fn: (_info, change) => this.run(change), callDuringReplay: false },
+        run: {
+          fn: (info, change) =>
+            this.run(change, info.workflowId === change.runId ? info.firstExecutionRunId : undefined),
+          callDuringReplay: false,
+        },
         step: { fn: (_info, change) => this.step(change), callDuringReplay: false },
         approval: { fn: (_info, change) => this.approval(change), callDuringReplay: false },
       },

@@ -13,6 +13,8 @@ export interface RunTreeRun {
   input?: unknown;
   output?: unknown;
   error?: unknown;
+  /** The run id of the workflow's first execution, when the report comes from the run's own workflow. */
+  temporalRunId?: string;
 }
 
 export interface RunTreeStep {
@@ -31,7 +33,8 @@ export interface RunTreeStep {
 /**
  * Writes the run tree reported by the interpreter (through the worker's projection sink).
  * Upserts are idempotent and monotonic: a terminal status is never replaced by a non-terminal one,
- * so late or repeated reports cannot move a run or step backwards.
+ * so late or repeated reports cannot move a run or step backwards. A run's Temporal run id is set
+ * by the first report that carries one (the gateway does not write it) and never replaced.
  */
 export class RunTreeRepository {
   constructor(private readonly pool: Pool) {}
@@ -40,21 +43,24 @@ export class RunTreeRepository {
     if (runs.length === 0) return;
     await this.pool.query(
       `INSERT INTO runs AS r (id, tenant, pipeline_name, pipeline_version, digest, status, input, output, error, tags,
-                              parent_run_id, parent_step_path, submitted_by, finished_at)
+                              parent_run_id, parent_step_path, submitted_by, finished_at, temporal_run_id)
        SELECT c.id, c.tenant, c.pipeline_name, c.pipeline_version, c.digest, c.status, COALESCE(c.input, 'null'::jsonb),
               c.output, c.error, c.tags,
               c.parent_run_id, c.parent_step_path, c.submitted_by,
-              CASE WHEN c.status IN ${TERMINAL_RUN} THEN now() END
+              CASE WHEN c.status IN ${TERMINAL_RUN} THEN now() END, c.temporal_run_id
          FROM jsonb_to_recordset($1::jsonb) AS c(id text, tenant text, pipeline_name text, pipeline_version int,
               digest text, status text, input jsonb, output jsonb, error jsonb, tags text[],
-              parent_run_id text, parent_step_path text, submitted_by text)
+              parent_run_id text, parent_step_path text, submitted_by text, temporal_run_id text)
        ON CONFLICT (id) DO UPDATE SET
-              status = EXCLUDED.status,
-              output = COALESCE(EXCLUDED.output, r.output),
-              error = COALESCE(EXCLUDED.error, r.error),
-              finished_at = CASE WHEN EXCLUDED.status IN ${TERMINAL_RUN} THEN COALESCE(r.finished_at, now()) ELSE r.finished_at END,
+              status = CASE WHEN r.status IN ${TERMINAL_RUN} THEN r.status ELSE EXCLUDED.status END,
+              output = CASE WHEN r.status IN ${TERMINAL_RUN} THEN r.output ELSE COALESCE(EXCLUDED.output, r.output) END,
+              error = CASE WHEN r.status IN ${TERMINAL_RUN} THEN r.error ELSE COALESCE(EXCLUDED.error, r.error) END,
+              finished_at = CASE WHEN r.status NOT IN ${TERMINAL_RUN} AND EXCLUDED.status IN ${TERMINAL_RUN}
+                                 THEN COALESCE(r.finished_at, now()) ELSE r.finished_at END,
+              temporal_run_id = COALESCE(r.temporal_run_id, EXCLUDED.temporal_run_id),
               updated_at = now()
-        WHERE r.status NOT IN ${TERMINAL_RUN} AND (r.status <> EXCLUDED.status OR EXCLUDED.status IN ${TERMINAL_RUN})`,
+        WHERE (r.status NOT IN ${TERMINAL_RUN} AND (r.status <> EXCLUDED.status OR EXCLUDED.status IN ${TERMINAL_RUN}))
+           OR (r.temporal_run_id IS NULL AND EXCLUDED.temporal_run_id IS NOT NULL)`,
       [
         JSON.stringify(
           runs.map((r) => ({
@@ -71,6 +77,7 @@ export class RunTreeRepository {
             parent_run_id: r.parent?.runId ?? null,
             parent_step_path: r.parent?.stepPath ?? null,
             submitted_by: r.submittedBy,
+            temporal_run_id: r.temporalRunId ?? null,
           })),
         ),
       ],

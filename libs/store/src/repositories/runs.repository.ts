@@ -55,6 +55,11 @@ export interface NewRun {
   parentStepPath?: string;
   retryOf?: string;
   submittedBy: string;
+  /**
+   * The audit event of the submission (its tenant is the run's, its actor `submittedBy`), written in
+   * the same statement as the row, only when the row is created.
+   */
+  audit?: RunAudit;
 }
 
 interface RunRow {
@@ -134,9 +139,7 @@ export interface RunPage {
 const CREATED_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The audit event recorded with a run's start. */
-export interface StartAudit {
-  tenant: string;
-  actor: string;
+export interface RunAudit {
   action: string;
   subject?: string;
   details?: Record<string, unknown>;
@@ -183,18 +186,31 @@ export class RunsRepository {
       parent_step_path: r.parentStepPath ?? null,
       submitted_by: r.submittedBy,
       retry_of: r.retryOf ?? null,
+      audit: r.audit ?? null,
     }));
     const inserted = await this.pool.query<RunRow>(
-      `INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
-                         idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of)
-       SELECT id, tenant, pipeline_name, pipeline_version, digest, 'running', input_json::jsonb, tags,
-              idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of
-         FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id text, tenant text, pipeline_name text,
-              pipeline_version integer, digest text, input_json text, tags text[], idempotency_key text,
-              request_hash text, parent_run_id text, parent_step_path text, submitted_by text, retry_of text)
-        ORDER BY n
-       ON CONFLICT DO NOTHING
-       RETURNING *`,
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id text, tenant text, pipeline_name text,
+                pipeline_version integer, digest text, input_json text, tags text[], idempotency_key text,
+                request_hash text, parent_run_id text, parent_step_path text, submitted_by text, retry_of text,
+                audit jsonb)
+       ), created AS (
+         INSERT INTO runs (id, tenant, pipeline_name, pipeline_version, digest, status, input, tags,
+                           idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of)
+         SELECT id, tenant, pipeline_name, pipeline_version, digest, 'running', input_json::jsonb, tags,
+                idempotency_key, request_hash, parent_run_id, parent_step_path, submitted_by, retry_of
+           FROM x ORDER BY n
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), audited AS (
+         INSERT INTO audit_events (tenant, run_id, actor, action, subject, details)
+         SELECT x.tenant, x.id, x.submitted_by, x.audit->>'action', x.audit->>'subject',
+                COALESCE(x.audit->'details', '{}'::jsonb)
+           FROM x JOIN created c ON c.id = x.id
+          WHERE x.audit IS NOT NULL
+          ORDER BY x.n
+       )
+       SELECT * FROM created`,
       [JSON.stringify(rows)],
     );
     const byId = new Map(inserted.rows.map((r) => [r.id, toRecord(r)]));
@@ -235,46 +251,6 @@ export class RunsRepository {
       id,
     ]);
     return res.rows[0] ? toRecord(res.rows[0]) : undefined;
-  }
-
-  /**
-   * Records that a run's workflow started, and its audit event, in one statement (one round trip
-   * and one commit on the submission path).
-   */
-  /** Records that a run's workflow started (its Temporal run id) and the audit event, atomically. */
-  async markStarted(id: string, temporalRunId: string, audit: StartAudit): Promise<void> {
-    await this.markStartedMany([{ id, temporalRunId, audit }]);
-  }
-
-  /** `markStarted` for several runs in one statement (one round trip, one commit). */
-  async markStartedMany(
-    marks: readonly { id: string; temporalRunId: string; audit: StartAudit }[],
-  ): Promise<void> {
-    if (marks.length === 0) return;
-    await this.pool.query(
-      `WITH v AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(n integer, id text, temporal_run_id text, tenant text,
-                actor text, action text, subject text, details jsonb)
-       ), started AS (
-         UPDATE runs r SET temporal_run_id = v.temporal_run_id, updated_at = now() FROM v WHERE r.id = v.id
-       )
-       INSERT INTO audit_events (tenant, run_id, actor, action, subject, details)
-       SELECT tenant, id, actor, action, subject, details FROM v ORDER BY n`,
-      [
-        JSON.stringify(
-          marks.map((m, n) => ({
-            n,
-            id: m.id,
-            temporal_run_id: m.temporalRunId,
-            tenant: m.audit.tenant,
-            actor: m.audit.actor,
-            action: m.audit.action,
-            subject: m.audit.subject ?? null,
-            details: m.audit.details ?? {},
-          })),
-        ),
-      ],
-    );
   }
 
   async setTemporalRunId(id: string, temporalRunId: string): Promise<void> {
@@ -389,8 +365,16 @@ export class RunsRepository {
   }
 
   /** Removes a run row that never got a workflow (start failed), so nothing half-written remains. */
-  async deleteUnstarted(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM runs WHERE id = $1 AND temporal_run_id IS NULL', [id]);
+  /**
+   * Removes a run whose workflow did not start, with the audit event of its submission (one
+   * statement). A run the worker has already reported (its Temporal run id is set) stays.
+   */
+  async deleteUnstarted(id: string, auditAction: string): Promise<void> {
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM runs WHERE id = $1 AND temporal_run_id IS NULL RETURNING id)
+       DELETE FROM audit_events a USING gone WHERE a.run_id = gone.id AND a.action = $2`,
+      [id, auditAction],
+    );
   }
 }
 
