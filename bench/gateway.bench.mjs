@@ -10,6 +10,8 @@
 //
 // Usage: npm run bench:gateway [-- --duration 10] [-- --rounds 3] [-- --connections 100] [-- --tree-requests 40]
 // Uses DATABASE_URL when set (a fresh database is created on that server), else embedded PostgreSQL.
+// The bench process (the bare client's side) runs with the gateway's Node flags (GATEWAY_NODE_FLAGS,
+// set by `npm run bench:gateway`), so runtime tuning is not what tells the two sides apart.
 // Results: printed, and written to bench/results/gateway.json.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -10,6 +10,7 @@ import { SEARCH_ATTRIBUTE_TYPES } from '@flowgate/workflows';
 // The apps' own config schemas (compiled: `npm test` builds before the unit suite).
 import { loadGatewayConfig } from '@flowgate/gateway/dist/config/gateway.config';
 import { loadWorkerConfig } from '@flowgate/worker/dist/config/worker.config';
+import { GATEWAY_NODE_FLAGS } from '@flowgate/cli/dist/dev/dev-stack';
 import { freePort } from '../support/ports';
 import { copySources, effective, parseDockerfile, stageChain } from './deploy/dockerfile-parser';
 
@@ -338,6 +339,10 @@ describe('Dockerfile', () => {
       expect(effective(dockerfile, target, 'CMD')?.json).toEqual(cmd);
     }
     expect(effective(dockerfile, 'gateway', 'EXPOSE')?.rest).toBe('3000');
+    // The gateway image runs Node with the flags `flowgate dev` gives the gateway.
+    expect(effective(dockerfile, 'gateway', 'ENV')?.rest).toBe(
+      `NODE_OPTIONS=${GATEWAY_NODE_FLAGS.join(' ')}`,
+    );
   });
 });
 
