@@ -6,12 +6,14 @@ import { requestOf } from './auth.decorators';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyThrottlerGuard, RATE_LIMIT_WINDOW_MS } from './api-key-throttler.guard';
 import { ApiKeyVerifier } from './api-key-verifier.service';
+import { BucketedRateLimitStorage } from './bucketed-rate-limit.storage';
 
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) => ({
+        storage: new BucketedRateLimitStorage(),
         throttlers: [
           {
             name: 'default',
