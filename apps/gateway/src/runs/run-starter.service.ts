@@ -46,20 +46,18 @@ export class RunStarterService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Returns the Temporal run id. Starting an already-started run id is not an error (idempotent). */
-  async start(input: RunPipelineInput): Promise<string> {
+  /**
+   * Starts the run's workflow. Starting an already-started run id is not an error (idempotent).
+   * The Temporal run id is not needed here: the worker records it with the run's first report.
+   */
+  async start(input: RunPipelineInput): Promise<void> {
     try {
-      const handle = await this.client.workflow.start(
+      await this.client.workflow.start(
         RUN_PIPELINE_WORKFLOW,
         runWorkflowStartOptions(input, this.config.FLOWGATE_TASK_QUEUE),
       );
-      return handle.firstExecutionRunId;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const description = await this.client.workflow.getHandle(input.run.id).describe();
-        return description.runId;
-      }
-      throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
 }

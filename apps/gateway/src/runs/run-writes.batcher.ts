@@ -9,9 +9,10 @@ const MAX_BATCH = 200;
  * Group commit of the write of every run submission: its run row and audit event, inserted before
  * its workflow starts. Submissions that reach the write in the same event-loop turn share one
  * statement, one round trip and one commit instead of paying one each; a lone submission is sent
- * at once (setImmediate), so nothing waits for a batch to fill. Durability is unchanged: each caller resolves only after the statement holding
- * its row committed. A batch that fails as a whole is retried row by row, so one bad row (e.g. a
- * rerun of a run deleted meanwhile) fails only its own submission.
+ * at once (setImmediate), so nothing waits for a batch to fill. Durability is unchanged: each
+ * caller resolves only after the statement holding its row committed. A batch that fails as a
+ * whole is retried row by row, so one bad row (e.g. a rerun of a run deleted meanwhile) fails only
+ * its own submission.
  */
 @Injectable()
 export class RunWritesBatcher {

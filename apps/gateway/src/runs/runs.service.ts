@@ -138,7 +138,7 @@ export class RunsService {
         },
       });
     } catch (err) {
-      // Nothing half-written: the run row goes away with the failed start.
+      // Nothing half-written: the run row and its audit event go away with the failed start.
       await this.runs.deleteUnstarted(id, RUN_STARTED_AUDIT_ACTION);
       this.logger.error({ runId: id, err: (err as Error).message }, 'workflow start failed');
       throw new DomainError(

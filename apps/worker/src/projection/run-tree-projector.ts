@@ -55,11 +55,11 @@ export class RunTreeProjector {
     const earlier = this.runs.get(change.runId);
     // Keep the input of a first `running` report (and the run id) when a later change coalesces over it.
     const { waitingFor, ...run } = change;
-    const runId = temporalRunId ?? earlier?.temporalRunId;
+    const knownTemporalRunId = temporalRunId ?? earlier?.temporalRunId;
     this.runs.set(change.runId, {
       ...run,
       input: change.input ?? earlier?.input,
-      ...(runId ? { temporalRunId: runId } : {}),
+      ...(knownTemporalRunId ? { temporalRunId: knownTemporalRunId } : {}),
     });
     if (waitingFor !== undefined) this.waiting.set(change.runId, waitingFor);
     else if (TERMINAL_RUN.has(change.status)) this.waiting.set(change.runId, null);

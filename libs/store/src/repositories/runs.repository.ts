@@ -138,7 +138,7 @@ export interface RunPage {
 /** created_at with its full microsecond precision, so that a keyset cursor round-trips exactly. */
 const CREATED_KEY = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** The audit event recorded with a run's start. */
+/** The audit event of a run's submission (see `NewRun.audit`). */
 export interface RunAudit {
   action: string;
   subject?: string;
